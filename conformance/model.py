@@ -1,0 +1,81 @@
+"""The installed botocore's SageMaker model: the single source of every constraint.
+
+Thin cached views; never a copied model file.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from typing import List, Optional
+
+import botocore
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+SERVICE_NAME = "sagemaker"
+
+
+@functools.lru_cache(maxsize=None)
+def _session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@functools.lru_cache(maxsize=None)
+def service_model(service: str = SERVICE_NAME) -> ServiceModel:
+    return _session().get_service_model(service)
+
+
+def operation_model(operation: str) -> OperationModel:
+    return service_model().operation_model(operation)
+
+
+def operation_names() -> List[str]:
+    return sorted(service_model().operation_names)
+
+
+def botocore_version() -> str:
+    return botocore.__version__
+
+
+def api_version() -> str:
+    return service_model().api_version
+
+
+@functools.lru_cache(maxsize=None)
+def waiter_config(name: str):
+    """botocore's waiter definition (``.delay``, ``.max_attempts``, ``.acceptors``), e.g. ``EndpointInService``."""
+    return _session().get_waiter_model(SERVICE_NAME).get_waiter(name)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(documentation: str) -> str:
+    """botocore documentation is HTML; reports and schemas want plain text."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", documentation or ""))).strip()
+
+
+def member_shape(operation: str, member: Optional[str] = None) -> Shape:
+    """Resolve ``member`` as a dotted path under the operation's input shape.
+
+    ``member_shape("UpdateEndpoint", "DeploymentConfig.BlueGreenUpdatePolicy")``.
+    List members are traversed transparently.
+    """
+    shape = operation_model(operation).input_shape
+    for name in (member.split(".") if member else []):
+        while shape.type_name in ("list", "map"):
+            shape = shape.member if shape.type_name == "list" else shape.value
+        if name not in shape.members:
+            raise KeyError(f"{operation}: no member {member!r} ({name!r} not in {shape.name})")
+        shape = shape.members[name]
+    return shape
+
+
+def documentation(operation: str, member: Optional[str] = None) -> str:
+    """Plain-text documentation of an operation or of a member under its input."""
+    if member is None:
+        return plain_text(operation_model(operation).documentation)
+    return plain_text(member_shape(operation, member).documentation)

@@ -1,0 +1,122 @@
+"""Collects what the machines observed, per process, thread-safely.
+
+Machines call ``Recorder.record(rule_id, status, ...)`` for every decided check,
+``Recorder.request(...)`` for every call they make and ``Recorder.transition(...)``
+for every status change they see. Under pytest-xdist each worker ships
+``snapshot()`` to the controller, which ``merge()``s them; the controller then
+builds a ``results.RunResult`` with ``rule_results(catalogue)``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from typing import Dict, Iterable, List, Optional
+
+from conformance.results import Failure, OperationResult, RuleResult, Status, combine
+
+# Keep reports small: the first few failures of a rule carry the information.
+MAX_FAILURES_PER_RULE = 5
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._statuses: Dict[str, List[str]] = defaultdict(list)
+        self._checks: Counter = Counter()
+        self._failures: Dict[str, List[dict]] = defaultdict(list)
+        self._reasons: Dict[str, str] = {}
+        self._requests: Counter = Counter()
+        self._status_codes: Dict[str, Counter] = defaultdict(Counter)
+        self._transitions: Counter = Counter()
+
+    def record(
+        self,
+        rule_id: str,
+        status: Status,
+        *,
+        message: str = "",
+        reproduction: str = "",
+        seed: Optional[int] = None,
+    ) -> None:
+        status = Status(status)
+        with self._lock:
+            self._statuses[rule_id].append(status.value)
+            self._checks[rule_id] += 1
+            if status is Status.FAILED and len(self._failures[rule_id]) < MAX_FAILURES_PER_RULE:
+                self._failures[rule_id].append({"message": message, "reproduction": reproduction, "seed": seed})
+            elif message and status is not Status.PASSED:
+                self._reasons.setdefault(rule_id, message)
+
+    def request(self, operation: str, status_code: int) -> None:
+        with self._lock:
+            self._requests[operation] += 1
+            self._status_codes[operation][str(status_code)] += 1
+
+    def transition(self, before: str, after: str) -> None:
+        if before != after:
+            with self._lock:
+                self._transitions[f"{before}->{after}"] += 1
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            return {
+                "statuses": {k: list(v) for k, v in self._statuses.items()},
+                "checks": dict(self._checks),
+                "failures": {k: list(v) for k, v in self._failures.items()},
+                "reasons": dict(self._reasons),
+                "requests": dict(self._requests),
+                "status_codes": {k: dict(v) for k, v in self._status_codes.items()},
+                "transitions": dict(self._transitions),
+            }
+
+    def merge(self, snapshot: dict) -> None:
+        with self._lock:
+            for rule_id, statuses in snapshot.get("statuses", {}).items():
+                self._statuses[rule_id].extend(statuses)
+            self._checks.update(snapshot.get("checks", {}))
+            for rule_id, failures in snapshot.get("failures", {}).items():
+                room = MAX_FAILURES_PER_RULE - len(self._failures[rule_id])
+                self._failures[rule_id].extend(failures[: max(0, room)])
+            for rule_id, reason in snapshot.get("reasons", {}).items():
+                self._reasons.setdefault(rule_id, reason)
+            self._requests.update(snapshot.get("requests", {}))
+            for operation, codes in snapshot.get("status_codes", {}).items():
+                self._status_codes[operation].update(codes)
+            self._transitions.update(snapshot.get("transitions", {}))
+
+    def status_of(self, rule_id: str) -> Status:
+        with self._lock:
+            return combine(Status(s) for s in self._statuses.get(rule_id, []))
+
+    def rule_results(self, catalogue: Iterable) -> List[RuleResult]:
+        """One RuleResult per catalogue rule (objects with id, area, statement, operation, member)."""
+        results = []
+        with self._lock:
+            for rule in catalogue:
+                statuses = [Status(s) for s in self._statuses.get(rule.id, [])]
+                status = combine(statuses)
+                results.append(
+                    RuleResult(
+                        id=rule.id,
+                        area=rule.area,
+                        statement=rule.statement,
+                        citation={"operation": rule.operation, "member": rule.member or ""},
+                        status=status,
+                        checks=self._checks.get(rule.id, 0),
+                        failures=[Failure(**f) for f in self._failures.get(rule.id, [])],
+                        reason=self._reasons.get(rule.id, "" if statuses else "not exercised in this run"),
+                    )
+                )
+        return results
+
+    def operation_results(self) -> List[OperationResult]:
+        with self._lock:
+            return [
+                OperationResult(name=name, requests=count, status_codes=dict(self._status_codes[name]))
+                for name, count in sorted(self._requests.items())
+            ]
+
+    def transitions(self) -> Dict[str, int]:
+        with self._lock:
+            return dict(self._transitions)

@@ -1,0 +1,137 @@
+"""What a run found, independent of how it was run: the input of every report.
+
+Statuses per the product: passed, failed (nonconformant), not_implemented,
+target_error, skipped. A target error is never counted as a nonconformance.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Optional
+
+
+class Status(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_IMPLEMENTED = "not_implemented"
+    TARGET_ERROR = "target_error"
+    SKIPPED = "skipped"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# When one rule is decided by several checks, the strongest status wins.
+_PRECEDENCE = [Status.FAILED, Status.NOT_IMPLEMENTED, Status.TARGET_ERROR, Status.PASSED, Status.SKIPPED]
+
+
+def combine(statuses) -> Status:
+    present = set(statuses)
+    for status in _PRECEDENCE:
+        if status in present:
+            return status
+    return Status.SKIPPED
+
+
+class Verdict(str, enum.Enum):
+    CONFORMANT = "conformant"
+    NONCONFORMANT = "nonconformant"
+    INCOMPLETE = "incomplete"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class Failure:
+    message: str
+    reproduction: str = ""  # runnable boto3 calls
+    seed: Optional[int] = None
+
+
+@dataclass
+class RuleResult:
+    id: str
+    area: str
+    statement: str
+    citation: Dict[str, str]  # {"operation": ..., "member": ...}
+    status: Status = Status.SKIPPED
+    checks: int = 0
+    failures: List[Failure] = field(default_factory=list)
+    reason: str = ""  # why skipped / not implemented / target error
+
+
+@dataclass
+class OperationResult:
+    name: str
+    requests: int = 0
+    status_codes: Dict[str, int] = field(default_factory=dict)
+    status: Optional[Status] = None  # set by the wide fuzzing run
+    failures: List[Failure] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    tool: Dict[str, str]
+    target: Dict[str, str]
+    botocore_version: str
+    seed: Optional[int]
+    started: str
+    duration_s: float
+    rules: List[RuleResult] = field(default_factory=list)
+    operations: List[OperationResult] = field(default_factory=list)
+    transitions: Dict[str, int] = field(default_factory=dict)  # "Creating->InService": count
+    notes: List[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Dict[str, int]:
+        counts = {status.value: 0 for status in Status}
+        for rule in self.rules:
+            counts[Status(rule.status).value] += 1
+        return counts
+
+    @property
+    def verdict(self) -> Verdict:
+        summary = self.summary
+        if summary["failed"] or summary["not_implemented"]:
+            return Verdict.NONCONFORMANT
+        if summary["target_error"] or not summary["passed"]:
+            return Verdict.INCOMPLETE
+        return Verdict.CONFORMANT
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = self.verdict.value
+        data["summary"] = self.summary
+        for rule in data["rules"]:
+            rule["status"] = Status(rule["status"]).value
+        for operation in data["operations"]:
+            if operation["status"] is not None:
+                operation["status"] = Status(operation["status"]).value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RunResult":
+        rules = [
+            RuleResult(**{**r, "status": Status(r["status"]), "failures": [Failure(**f) for f in r.get("failures", [])]})
+            for r in data.get("rules", [])
+        ]
+        operations = [
+            OperationResult(
+                **{
+                    **o,
+                    "status": Status(o["status"]) if o.get("status") else None,
+                    "failures": [Failure(**f) for f in o.get("failures", [])],
+                }
+            )
+            for o in data.get("operations", [])
+        ]
+        fields = {k: data[k] for k in ("tool", "target", "botocore_version", "seed", "started", "duration_s")}
+        return cls(
+            **fields,
+            rules=rules,
+            operations=operations,
+            transitions=data.get("transitions", {}),
+            notes=data.get("notes", []),
+        )
