@@ -62,9 +62,26 @@ def member_shape(operation: str, member: Optional[str] = None) -> Shape:
     """Resolve ``member`` as a dotted path under the operation's input shape.
 
     ``member_shape("UpdateEndpoint", "DeploymentConfig.BlueGreenUpdatePolicy")``.
-    List members are traversed transparently.
+    List members are traversed transparently. A path that is not under the input
+    is resolved under the output shape, so that rules can cite what a response
+    documents (``member_shape("DescribeEndpoint", "EndpointStatus")``).
     """
-    shape = operation_model(operation).input_shape
+    op = operation_model(operation)
+    try:
+        return _resolve(op.input_shape, operation, member)
+    except KeyError:
+        if op.output_shape is None or not member:
+            raise
+        try:
+            return _resolve(op.output_shape, operation, member)
+        except KeyError:
+            pass
+        raise
+
+
+def _resolve(shape: Optional[Shape], operation: str, member: Optional[str]) -> Shape:
+    if shape is None:
+        raise KeyError(f"{operation}: no member {member!r} (the operation has no such shape)")
     for name in (member.split(".") if member else []):
         while shape.type_name in ("list", "map"):
             shape = shape.member if shape.type_name == "list" else shape.value
