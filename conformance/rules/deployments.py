@@ -90,7 +90,7 @@ RULES = declare(
             _ROUTING + ".CanarySize",
         ),
         Rule(
-            "deployment.linear-step-size-range",
+            "deployment.linear-step-size-10-to-50-percent",
             AREA,
             "UpdateEndpoint MUST reject a LinearStepSize outside 10-50% of the variant's instance count with a "
             "ValidationException.",
@@ -106,15 +106,45 @@ RULES = declare(
             _BLUE_GREEN + ".MaximumExecutionTimeoutInSeconds",
         ),
         Rule(
-            "deployment.routing-size-required",
+            "deployment.canary-size-required",
             AREA,
-            "UpdateEndpoint MUST reject a CANARY routing without CanarySize or a LINEAR routing without "
-            "LinearStepSize with a ValidationException.",
+            "UpdateEndpoint MUST reject a CANARY traffic routing without CanarySize with a ValidationException.",
             "UpdateEndpoint",
             _ROUTING + ".Type",
         ),
         Rule(
-            "deployment.rolling-batch-size-range",
+            "deployment.linear-step-size-required",
+            AREA,
+            "UpdateEndpoint MUST reject a LINEAR traffic routing without LinearStepSize with a ValidationException.",
+            "UpdateEndpoint",
+            _ROUTING + ".Type",
+        ),
+        Rule(
+            "deployment.single-update-policy",
+            AREA,
+            "UpdateEndpoint MUST reject a DeploymentConfig with both a BlueGreenUpdatePolicy and a "
+            "RollingUpdatePolicy with a ValidationException.",
+            "UpdateEndpoint",
+            _BLUE_GREEN,
+        ),
+        Rule(
+            "update.exclude-requires-retain-all",
+            AREA,
+            "UpdateEndpoint MUST reject ExcludeRetainedVariantProperties without RetainAllVariantProperties set to "
+            "true with a ValidationException.",
+            "UpdateEndpoint",
+            "ExcludeRetainedVariantProperties",
+        ),
+        Rule(
+            "update.retain-deployment-config-conflicts-with-new",
+            AREA,
+            "UpdateEndpoint MUST reject RetainDeploymentConfig set to true together with a new DeploymentConfig with "
+            "a ValidationException.",
+            "UpdateEndpoint",
+            "RetainDeploymentConfig",
+        ),
+        Rule(
+            "deployment.rolling-batch-size-5-to-50-percent",
             AREA,
             "UpdateEndpoint MUST reject a rolling MaximumBatchSize outside 5-50% of the variant's instance count "
             "with a ValidationException.",

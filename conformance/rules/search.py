@@ -23,7 +23,7 @@ RULES = declare(
             "SearchExpression.Filters",
         ),
         Rule(
-            "search.contains.at-most-once",
+            "search.contains-at-most-once",
             AREA,
             "Search MUST reject a second Contains operator with a ValidationException carrying the documented "
             "message.",
@@ -38,7 +38,7 @@ RULES = declare(
             "SearchExpression.Filters.Operator",
         ),
         Rule(
-            "search.expression.at-most-50-elements",
+            "search.at-most-50-elements",
             AREA,
             "Search MUST reject a SearchExpression with more than 50 filters, nested filters and sub-expressions in "
             "all with a 4xx error.",
@@ -52,6 +52,21 @@ RULES = declare(
             "error.",
             "Search",
             "SearchExpression.Filters",
+        ),
+        Rule(
+            "search.operator-not-for-text",
+            AREA,
+            "Search MUST reject GreaterThan, GreaterThanOrEqualTo, LessThan and LessThanOrEqualTo on a text property "
+            "with a ValidationException.",
+            "Search",
+            "SearchExpression.Filters.Operator",
+        ),
+        Rule(
+            "search.operator-only-for-text",
+            AREA,
+            "Search MUST reject In and Contains on a property that is not text with a ValidationException.",
+            "Search",
+            "SearchExpression.Filters.Operator",
         ),
         Rule(
             "search.sort.by-property-and-order",

@@ -22,7 +22,7 @@ RULES = declare(
             "ListTags",
         ),
         Rule(
-            "tags.add.at-most-50-per-resource",
+            "tags.at-most-50-per-resource",
             AREA,
             "AddTags MUST reject tags that would give a resource more than 50 tags, leaving its tags unchanged.",
             "AddTags",
@@ -43,9 +43,16 @@ RULES = declare(
             "Tags.Value",
         ),
         Rule(
-            "tags.add.reserved-aws-prefix",
+            "tags.reserved-aws-prefix",
             AREA,
             "AddTags MUST reject a tag key starting with the reserved prefix aws: with a 4xx error.",
+            "AddTags",
+            "Tags.Key",
+        ),
+        Rule(
+            "tags.unique-keys",
+            AREA,
+            "AddTags MUST reject a request that repeats a tag key with a 4xx error.",
             "AddTags",
             "Tags.Key",
         ),
