@@ -1,0 +1,28 @@
+"""Wide, schema-level fuzzing of every SageMaker operation with Schemathesis.
+
+model → shapes (committed JSON Schemas) → ``openapi`` (synthetic OpenAPI 3.1) →
+Schemathesis generation → ``transport`` (awsJson1.1 over the target's botocore client) →
+Schemathesis checks → ``engine`` (one status per operation) → results.OperationResult.
+"""
+
+from conformance.fuzz.engine import CHECK_NAMES, FuzzOutcome, fuzz_operation, not_implemented_detail
+from conformance.fuzz.openapi import openapi_document
+from conformance.fuzz.runner import fuzz_operations, load_api
+from conformance.fuzz.selection import is_read_only, parse_patterns, read_only_required, select_operations
+from conformance.fuzz.transport import AwsJsonTransport, Exchange
+
+__all__ = [
+    "CHECK_NAMES",
+    "AwsJsonTransport",
+    "Exchange",
+    "FuzzOutcome",
+    "fuzz_operation",
+    "fuzz_operations",
+    "is_read_only",
+    "load_api",
+    "not_implemented_detail",
+    "openapi_document",
+    "parse_patterns",
+    "read_only_required",
+    "select_operations",
+]

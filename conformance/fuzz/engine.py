@@ -1,0 +1,227 @@
+"""Fuzz one operation: Schemathesis generates, the awsJson transport sends, Schemathesis' checks judge.
+
+Per operation the outcome is one of the suite's statuses:
+- not_implemented: the target says it does not support the operation (first answer decides, fuzzing stops);
+- failed: a check failed (5xx, invalid input accepted, response not matching the output schema);
+  the first failing example is kept with a reproduction;
+- passed: every example passed every check.
+Failures are not shrunk: the first failing example is reported as sent, which keeps the
+request count (and so the run time) bounded by ``max_examples``.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+from conformance.fuzz.transport import AMZ_JSON, TARGET_PREFIX, AwsJsonTransport, Exchange
+from conformance.results import Failure, OperationResult, Status
+
+# Schemathesis' checks that decide an operation, by their registered names.
+CHECK_NAMES = ("not_a_server_error", "negative_data_rejection", "response_schema_conformance")
+# awsJson error codes (or in-process exception names) by which a target says "unsupported".
+_NOT_IMPLEMENTED_MARKERS = ("NotImplemented", "not been implemented", "not yet implemented", "UnknownOperation")
+
+
+@dataclass
+class FuzzOutcome:
+    """What fuzzing one operation found; ``to_result()`` gives the report's OperationResult."""
+
+    operation: str
+    status: Status = Status.PASSED
+    requests: int = 0
+    status_codes: Counter = field(default_factory=Counter)
+    failure: Optional[Failure] = None
+    reason: str = ""  # why not_implemented / target_error
+
+    def to_result(self) -> OperationResult:
+        failures = [self.failure] if self.failure else []
+        if self.reason and not failures and self.status is not Status.PASSED:
+            failures = []
+        return OperationResult(
+            name=self.operation,
+            requests=self.requests,
+            status_codes={str(k): v for k, v in sorted(self.status_codes.items())},
+            status=self.status,
+            failures=failures,
+        )
+
+
+def not_implemented_detail(exchange: Exchange) -> str:
+    """Why the target's answer means 'operation unsupported', or '' when it does not.
+
+    Signals: moto in-process raises NotImplementedError; the reference emulator answers
+    400 with a NotImplemented* error type; HTTP 501; any error whose type or message says so.
+    """
+    if isinstance(exchange.raised, NotImplementedError):
+        return str(exchange.raised) or "NotImplementedError"
+    if exchange.status_code == 501:
+        return exchange.text(200)
+    if exchange.status_code >= 400:
+        text = exchange.error_type() + " " + exchange.text(500)
+        if any(marker.lower() in text.lower() for marker in _NOT_IMPLEMENTED_MARKERS):
+            return text.strip()[:200]
+    return ""
+
+
+def operation_seed(seed: int, operation: str) -> int:
+    """Each operation gets its own stream, stable whatever else is selected."""
+    return (int(seed) * 1_000_003 + zlib.crc32(operation.encode())) % (2**32)
+
+
+class _Stop(Exception):
+    """Ends the Hypothesis loop early: the outcome is already decided."""
+
+
+def fuzz_operation(
+    api_operation,
+    transport: AwsJsonTransport,
+    *,
+    max_examples: int,
+    seed: int,
+    on_request: Optional[Callable[[str, int], None]] = None,
+) -> FuzzOutcome:
+    """Send up to ``max_examples`` generated requests (positive and negative) for one operation."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+    from hypothesis import strategies as st
+    from schemathesis import GenerationMode
+    from schemathesis.errors import FailureGroup
+
+    name = api_operation.definition.raw.get("operationId") or api_operation.path.lstrip("/")
+    outcome = FuzzOutcome(operation=name)
+    checks = _checks()
+    strategy = st.one_of(
+        api_operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        api_operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+    op_seed = operation_seed(seed, name)
+
+    @settings(
+        max_examples=max(1, int(max_examples)),
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        print_blob=False,
+    )
+    @hypothesis_seed(op_seed)
+    @given(case=strategy)
+    def run(case) -> None:
+        if outcome.failure is not None or outcome.status is not Status.PASSED:
+            raise _Stop()  # Hypothesis replays the deciding example: answer it without a request
+        exchange = transport.send(name, case.body)
+        outcome.requests += 1
+        outcome.status_codes[exchange.status_code] += 1
+        if on_request is not None:
+            on_request(name, exchange.status_code)
+        detail = not_implemented_detail(exchange)
+        if detail:
+            outcome.status = Status.NOT_IMPLEMENTED
+            outcome.reason = detail
+            raise _Stop()
+        try:
+            case.validate_response(to_schemathesis_response(exchange), checks=checks)
+        except FailureGroup as group:
+            failure = Failure(
+                message=_failure_message(group, exchange, case),
+                reproduction=reproduction(exchange, case_is_positive=_is_positive(case)),
+                seed=seed,
+            )
+            # Decided only once the failure is fully described, so an error here is not mistaken for one.
+            outcome.status, outcome.failure = Status.FAILED, failure
+            raise _Stop() from None
+
+    try:
+        run()
+    except _Stop:
+        pass
+    return outcome
+
+
+def _checks():
+    from schemathesis.checks import load_all_checks
+    from schemathesis.checks import CHECKS as registry  # noqa: N811 - Schemathesis' check registry
+
+    load_all_checks()
+    return [registry.get_one(check_name) for check_name in CHECK_NAMES]
+
+
+def _is_positive(case) -> bool:
+    meta = case.meta
+    return meta is None or not meta.generation.mode.is_negative
+
+
+def _failure_message(group, exchange: Exchange, case) -> str:
+    titles = "; ".join(dict.fromkeys(failure.title for failure in group.exceptions))
+    kind = "valid" if _is_positive(case) else "invalid"
+    first_lines = [line for line in str(getattr(group.exceptions[0], "message", "")).splitlines() if line.strip()]
+    details = first_lines[0] if first_lines else ""
+    return (
+        f"{exchange.operation}: {titles} (HTTP {exchange.status_code} to {kind} input). "
+        f"{details} Response: {exchange.text(200)}"
+    ).strip()
+
+
+def to_schemathesis_response(exchange: Exchange):
+    """The target's answer as Schemathesis' Response; awsJson content types read as JSON."""
+    import requests
+    from schemathesis import Response
+
+    headers: Dict[str, List[str]] = {key: [value] for key, value in exchange.headers.items()}
+    content_type = exchange.headers.get("content-type", "")
+    if content_type.startswith("application/x-amz-json") or not content_type:
+        headers["content-type"] = ["application/json"]
+    prepared = requests.Request("POST", exchange.url, headers=exchange.request_headers, data=exchange.body).prepare()
+    return Response(
+        status_code=exchange.status_code,
+        headers=headers,
+        content=exchange.content,
+        request=prepared,
+        elapsed=exchange.elapsed,
+        verify=True,
+    )
+
+
+def reproduction(exchange: Exchange, *, case_is_positive: bool) -> str:
+    """Runnable boto3: a plain call for schema-valid input, the exact raw body otherwise."""
+    from botocore import xform_name
+
+    method = xform_name(exchange.operation)
+    lines = [
+        "import boto3",
+        "from botocore.config import Config",
+        "client = boto3.client('sagemaker', region_name='us-east-1', endpoint_url=%r," % exchange.url,
+        "                      aws_access_key_id='testing', aws_secret_access_key='testing',",
+        "                      config=Config(parameter_validation=False, retries={'total_max_attempts': 1}))",
+    ]
+    payload = _json_or_none(exchange.body)
+    if case_is_positive and isinstance(payload, dict):
+        lines.append(f"client.{method}(**{payload!r})")
+    else:
+        lines += [
+            f"# the exact {AMZ_JSON} body (X-Amz-Target: {TARGET_PREFIX}.{exchange.operation}):",
+            f"body = {exchange.body!r}",
+            f"client.meta.events.register('before-call.sagemaker.{exchange.operation}',",
+            "                            lambda params, **_: params.update(body=body))",
+            f"client.{method}()",
+        ]
+    return "\n".join(lines)
+
+
+def _json_or_none(body: bytes):
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def summarize(outcomes: List[FuzzOutcome]) -> Tuple[int, Dict[str, int]]:
+    """Total requests and operations per status, for progress lines and benchmarks."""
+    statuses = Counter(outcome.status.value for outcome in outcomes)
+    return sum(outcome.requests for outcome in outcomes), dict(statuses)

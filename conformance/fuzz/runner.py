@@ -1,0 +1,51 @@
+"""Fuzz many operations against one target: load the synthetic OpenAPI once, then one operation at a time."""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, Iterable, List, Optional, Tuple
+
+from conformance.fuzz.engine import FuzzOutcome, fuzz_operation
+from conformance.fuzz.openapi import openapi_document, path_of
+from conformance.fuzz.transport import AwsJsonTransport
+
+
+@functools.lru_cache(maxsize=2)
+def load_api(operations: Optional[Tuple[str, ...]] = None):
+    """The Schemathesis schema for ``operations`` (default: all), cached per process."""
+    import schemathesis
+
+    from conformance.model import operation_names
+
+    document = openapi_document(operations if operations is not None else operation_names())
+    # An explicit default config: a stray schemathesis.toml in the user's directory must not steer the suite.
+    return schemathesis.openapi.from_dict(document, config=schemathesis.Config())
+
+
+def api_operation(api, operation: str):
+    return api[path_of(operation)]["POST"]
+
+
+def fuzz_operations(
+    client,
+    operations: Iterable[str],
+    *,
+    max_examples: int,
+    seed: int,
+    on_request: Optional[Callable[[str, int], None]] = None,
+    on_outcome: Optional[Callable[[FuzzOutcome], None]] = None,
+    api=None,
+) -> List[FuzzOutcome]:
+    """Fuzz each operation in turn over ``client`` (a botocore SageMaker client of the target)."""
+    operations = tuple(operations)
+    api = api if api is not None else load_api()
+    transport = AwsJsonTransport(client)
+    outcomes = []
+    for operation in operations:
+        outcome = fuzz_operation(
+            api_operation(api, operation), transport, max_examples=max_examples, seed=seed, on_request=on_request
+        )
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes
