@@ -29,6 +29,9 @@ class Recorder:
         self._requests: Counter = Counter()
         self._status_codes: Dict[str, Counter] = defaultdict(Counter)
         self._transitions: Counter = Counter()
+        # Per-operation verdicts of the wide fuzzing run (conformance.fuzz).
+        self._operation_statuses: Dict[str, List[str]] = defaultdict(list)
+        self._operation_failures: Dict[str, List[dict]] = defaultdict(list)
 
     def record(
         self,
@@ -53,6 +56,24 @@ class Recorder:
             self._requests[operation] += 1
             self._status_codes[operation][str(status_code)] += 1
 
+    def operation(
+        self,
+        operation: str,
+        status: Status,
+        *,
+        message: str = "",
+        reproduction: str = "",
+        seed: Optional[int] = None,
+    ) -> None:
+        """The fuzzing verdict for one operation; requests are counted separately by ``request()``."""
+        status = Status(status)
+        with self._lock:
+            self._operation_statuses[operation].append(status.value)
+            if status is Status.FAILED and len(self._operation_failures[operation]) < MAX_FAILURES_PER_RULE:
+                self._operation_failures[operation].append(
+                    {"message": message, "reproduction": reproduction, "seed": seed}
+                )
+
     def transition(self, before: str, after: str) -> None:
         if before != after:
             with self._lock:
@@ -68,6 +89,8 @@ class Recorder:
                 "requests": dict(self._requests),
                 "status_codes": {k: dict(v) for k, v in self._status_codes.items()},
                 "transitions": dict(self._transitions),
+                "operation_statuses": {k: list(v) for k, v in self._operation_statuses.items()},
+                "operation_failures": {k: list(v) for k, v in self._operation_failures.items()},
             }
 
     def merge(self, snapshot: dict) -> None:
@@ -84,6 +107,11 @@ class Recorder:
             for operation, codes in snapshot.get("status_codes", {}).items():
                 self._status_codes[operation].update(codes)
             self._transitions.update(snapshot.get("transitions", {}))
+            for operation, statuses in snapshot.get("operation_statuses", {}).items():
+                self._operation_statuses[operation].extend(statuses)
+            for operation, failures in snapshot.get("operation_failures", {}).items():
+                room = MAX_FAILURES_PER_RULE - len(self._operation_failures[operation])
+                self._operation_failures[operation].extend(failures[: max(0, room)])
 
     def status_of(self, rule_id: str) -> Status:
         with self._lock:
@@ -111,10 +139,22 @@ class Recorder:
         return results
 
     def operation_results(self) -> List[OperationResult]:
+        """Every operation that was called or fuzzed; ``status`` is set only for fuzzed ones."""
         with self._lock:
+            names = sorted(set(self._requests) | set(self._operation_statuses))
             return [
-                OperationResult(name=name, requests=count, status_codes=dict(self._status_codes[name]))
-                for name, count in sorted(self._requests.items())
+                OperationResult(
+                    name=name,
+                    requests=self._requests.get(name, 0),
+                    status_codes=dict(self._status_codes.get(name, {})),
+                    status=(
+                        combine(Status(s) for s in self._operation_statuses[name])
+                        if name in self._operation_statuses
+                        else None
+                    ),
+                    failures=[Failure(**f) for f in self._operation_failures.get(name, [])],
+                )
+                for name in names
             ]
 
     def transitions(self) -> Dict[str, int]:
