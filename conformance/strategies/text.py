@@ -1,0 +1,262 @@
+"""Strings that fully match a regex AND fit a length range, drawn in one pass.
+
+``hypothesis.strategies.from_regex`` knows nothing of lengths (so ``maxLength``
+becomes a filter that rejects most long names) and treats a positive lookahead
+such as ``(?=.{1,32}$)`` as text to emit. Here the regex (Python ``re`` syntax,
+as ``conformance.patterns.translate`` returns it) is parsed once into a small
+tree that knows the shortest and longest string each part can produce; drawing
+hands every part a length budget, so the result is nearly always in range.
+Lookarounds and anchors produce nothing; a final ``fullmatch`` + length check
+is the safety net (and what makes lookarounds hold).
+
+Characters come from ``UNIVERSE``: ASCII, controls and a sample of every Unicode
+general category (letters of several scripts, marks, digits, spaces, line
+separators, symbols, private use, astral). Each character class is the subset
+of the universe that ``re`` itself accepts for it, so classes mean exactly what
+Python means, and text of one class is a single native Hypothesis draw.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Callable, FrozenSet, List, Optional, Tuple
+
+from hypothesis import strategies as st
+
+try:  # Python ≥ 3.11 names the parser privately; the public alias is deprecated
+    import re._constants as sre
+    import re._parser as sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as sre  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+INFINITE = 10**9
+SOFT_EXTRA = 24  # a string longer than its minimum by at most this much, unless stretched to the maximum
+TILE_ABOVE = 512  # longer runs are drawn short and repeated: Hypothesis limits the size of one example
+
+_UNIVERSE_RANGES = (
+    (0x00, 0x7F), (0x80, 0x9F), (0xA0, 0x17F), (0x300, 0x36F), (0x391, 0x3C9), (0x410, 0x44F),
+    (0x5D0, 0x5EA), (0x660, 0x669), (0x966, 0x96F), (0x2000, 0x200A), (0x2010, 0x2029),
+    (0x20A0, 0x20BF), (0x2150, 0x218B), (0x2190, 0x21FF), (0x3000, 0x303F), (0x3041, 0x3096),
+    (0x4E00, 0x4E3F), (0xAC00, 0xAC3F), (0xE000, 0xE00F), (0xFF01, 0xFF5E), (0xFFFD, 0xFFFD),
+    (0x10400, 0x1044F), (0x1F600, 0x1F64F),
+)
+UNIVERSE: str = "".join(chr(c) for lo, hi in _UNIVERSE_RANGES for c in range(lo, hi + 1))
+
+# Characters most likely to fall outside a pattern, tried first when a violation is wanted.
+PROBES = "\n \t/#-_.:@*é\u2028\u00a0\x00A9z\U0001f600"
+
+
+class UnsupportedRegex(ValueError):
+    """The regex uses a construct this generator does not model (e.g. a backreference)."""
+
+
+@dataclass(frozen=True)
+class Node:
+    kind: str  # "chars" | "seq" | "alt" | "rep" | "empty"
+    low: int  # shortest string this part can produce
+    high: int  # longest (INFINITE when unbounded)
+    chars: FrozenSet[str] = frozenset()
+    children: Tuple["Node", ...] = ()
+    min_count: int = 0
+    max_count: int = 0
+    alphabet: Optional[st.SearchStrategy] = None
+
+
+EMPTY = Node("empty", 0, 0)
+
+
+def _charset(chars: FrozenSet[str]) -> Node:
+    alphabet = st.characters(categories=(), include_characters="".join(sorted(chars))) if chars else st.nothing()
+    return Node("chars", 1, 1, chars=chars, alphabet=alphabet)
+
+
+@functools.lru_cache(maxsize=None)
+def _category_chars(category) -> FrozenSet[str]:
+    probe = {
+        sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D",
+        sre.CATEGORY_SPACE: r"\s", sre.CATEGORY_NOT_SPACE: r"\S",
+        sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W",
+    }.get(category)
+    if probe is None:
+        raise UnsupportedRegex(f"character category {category}")
+    compiled = re.compile(probe)
+    return frozenset(c for c in UNIVERSE if compiled.fullmatch(c))
+
+
+def _class_chars(items, flags: int) -> FrozenSet[str]:
+    chars = set()
+    negate = False
+    for op, value in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            chars.add(chr(value))
+        elif op is sre.RANGE:
+            lo, hi = value
+            chars.update(c for c in UNIVERSE if lo <= ord(c) <= hi)
+        elif op is sre.CATEGORY:
+            chars |= _category_chars(value)
+        else:
+            raise UnsupportedRegex(f"class item {op}")
+    if flags & re.IGNORECASE:
+        raise UnsupportedRegex("IGNORECASE")
+    if negate:
+        return frozenset(c for c in UNIVERSE if c not in chars)
+    return frozenset(c for c in chars if c in UNIVERSE)
+
+
+def _seq(children: List[Node]) -> Node:
+    children = [c for c in children if c.kind != "empty"]
+    if not children:
+        return EMPTY
+    if len(children) == 1:
+        return children[0]
+    return Node("seq", sum(c.low for c in children), min(INFINITE, sum(c.high for c in children)), children=tuple(children))
+
+
+def _build(parsed, flags: int) -> Node:
+    nodes = []
+    for op, value in parsed:
+        if op is sre.LITERAL:
+            nodes.append(_charset(_class_chars([(op, value)], flags)))
+        elif op is sre.NOT_LITERAL:
+            nodes.append(_charset(_class_chars([(sre.NEGATE, None), (sre.LITERAL, value)], flags)))
+        elif op is sre.IN:
+            nodes.append(_charset(_class_chars(value, flags)))
+        elif op is sre.ANY:
+            dotall = flags & re.DOTALL
+            nodes.append(_charset(frozenset(c for c in UNIVERSE if dotall or c != "\n")))
+        elif op is sre.AT or op is sre.ASSERT or op is sre.ASSERT_NOT:
+            continue  # zero-width: the final fullmatch check enforces it
+        elif op is sre.SUBPATTERN:
+            group_flags = (flags | value[1]) & ~value[2]
+            nodes.append(_build(value[-1], group_flags))
+        elif op is sre.BRANCH:
+            branches = tuple(_build(b, flags) for b in value[1])
+            nodes.append(Node("alt", min(b.low for b in branches), max(b.high for b in branches), children=branches))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = value
+            child = _build(sub, flags)
+            hi = INFINITE if hi == sre.MAXREPEAT else hi
+            if child.kind == "empty" or hi == 0:
+                continue
+            nodes.append(Node("rep", child.low * lo, min(INFINITE, child.high * hi), children=(child,), min_count=lo, max_count=hi))
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            nodes.append(_build(value, flags))
+        else:
+            raise UnsupportedRegex(f"regex construct {op}")
+    return _seq(nodes)
+
+
+@functools.lru_cache(maxsize=None)
+def parse(regex: str) -> Node:
+    compiled = re.compile(regex)
+    return _build(sre_parse.parse(regex, compiled.flags), compiled.flags)
+
+
+def alphabet(regex: str) -> FrozenSet[str]:
+    """Every universe character that can occur anywhere in a match of ``regex``."""
+    out = set()
+
+    def walk(node: Node) -> None:
+        out.update(node.chars)
+        for child in node.children:
+            walk(child)
+
+    walk(parse(regex))
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=None)
+def _text(alphabet_strategy: st.SearchStrategy, low: int, high: int) -> st.SearchStrategy:
+    return st.text(alphabet_strategy, min_size=low, max_size=high)
+
+
+def _draw_run(draw, node: Node, low: int, high: int) -> str:
+    """A run of one character class, ``low``..``high`` characters long."""
+    if low > TILE_ABOVE:
+        unit = draw(_text(node.alphabet, 1, 16))
+        size = draw(st.integers(low, min(high, low + SOFT_EXTRA)))
+        return (unit * (size // len(unit) + 1))[:size]
+    return draw(_text(node.alphabet, low, min(high, low + SOFT_EXTRA, TILE_ABOVE)))
+
+
+def _draw(draw, node: Node, low: int, high: int) -> str:
+    low, high = max(low, node.low), min(high, node.high)
+    if low > high:  # the budget cannot be met: stay valid for this part, the final check decides
+        low, high = node.low, max(node.low, min(high, node.high))
+    kind = node.kind
+    if kind == "chars":
+        return draw(node.alphabet)
+    if kind == "empty":
+        return ""
+    if kind == "seq":
+        return _draw_sequence(draw, node.children, low, high)
+    if kind == "alt":
+        fits = [b for b in node.children if b.low <= high and b.high >= low] or list(node.children)
+        branch = fits[0] if len(fits) == 1 else fits[draw(st.integers(0, len(fits) - 1))]
+        return _draw(draw, branch, low, high)
+    # repetition
+    child = node.children[0]
+    counts_low = max(node.min_count, -(-low // child.high) if child.high else node.min_count)
+    counts_high = min(node.max_count, high // child.low if child.low else low + SOFT_EXTRA)
+    counts_low = min(counts_low, node.max_count)
+    if child.kind == "chars":
+        return _draw_run(draw, child, max(low, counts_low), max(counts_low, min(high, counts_high)))
+    counts_high = max(counts_low, min(counts_high, counts_low + SOFT_EXTRA))
+    count = counts_low if counts_low == counts_high else draw(st.integers(counts_low, counts_high))
+    return _draw_sequence(draw, (child,) * count, low, high)
+
+
+def _draw_sequence(draw, children, low: int, high: int) -> str:
+    lows = [c.low for c in children]
+    highs = [c.high for c in children]
+    rest_low, rest_high = sum(lows), min(INFINITE, sum(highs))
+    out = []
+    produced = 0
+    for child, child_low, child_high in zip(children, lows, highs):
+        rest_low -= child_low
+        rest_high = max(0, rest_high - child_high)
+        part = _draw(draw, child, max(child_low, low - produced - rest_high), min(child_high, high - produced - rest_low))
+        out.append(part)
+        produced += len(part)
+    return "".join(out)
+
+
+def _target_high(node: Node, min_length: int, max_length: int, stretch: bool) -> int:
+    if stretch:
+        return max_length
+    return min(max_length, max(min_length, node.low) + SOFT_EXTRA)
+
+
+@functools.lru_cache(maxsize=None)
+def matching(regex: Optional[str], min_length: int = 0, max_length: Optional[int] = None) -> st.SearchStrategy:
+    """Strings ``s`` with ``re.search(regex, s)`` (a self-anchored regex) and ``min_length <= len(s) <= max_length``.
+
+    ``regex=None`` means any text. Mostly short; now and then as long as allowed.
+    """
+    max_length = INFINITE if max_length is None else max_length
+    pattern = re.compile(regex if regex is not None else r"[\s\S]*")
+    node = parse(pattern.pattern)
+    # Draws ``max_length`` with ~1/8 probability when the maximum is modest, for boundary coverage.
+    can_stretch = max_length <= TILE_ABOVE and max_length > max(min_length, node.low) + SOFT_EXTRA
+
+    @st.composite
+    def draw_string(draw) -> str:
+        stretch = can_stretch and draw(st.integers(0, 7)) == 7
+        return _draw(draw, node, min_length, _target_high(node, min_length, max_length, stretch))
+
+    def fits(s: str) -> bool:
+        return min_length <= len(s) <= max_length and pattern.search(s) is not None
+
+    return draw_string().filter(fits)
+
+
+def checker(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Callable[[str], bool]:
+    """The predicate ``matching`` guarantees, for callers that build strings themselves."""
+    pattern = re.compile(regex) if regex is not None else None
+    top = INFINITE if max_length is None else max_length
+    return lambda s: min_length <= len(s) <= top and (pattern is None or pattern.search(s) is not None)
