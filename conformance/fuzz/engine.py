@@ -38,15 +38,12 @@ class FuzzOutcome:
     reason: str = ""  # why not_implemented / target_error
 
     def to_result(self) -> OperationResult:
-        failures = [self.failure] if self.failure else []
-        if self.reason and not failures and self.status is not Status.PASSED:
-            failures = []
         return OperationResult(
             name=self.operation,
             requests=self.requests,
             status_codes={str(k): v for k, v in sorted(self.status_codes.items())},
             status=self.status,
-            failures=failures,
+            failures=[self.failure] if self.failure else [],
         )
 
 
@@ -83,8 +80,12 @@ def fuzz_operation(
     max_examples: int,
     seed: int,
     on_request: Optional[Callable[[str, int], None]] = None,
+    setup: Optional[List[str]] = None,
 ) -> FuzzOutcome:
-    """Send up to ``max_examples`` generated requests (positive and negative) for one operation."""
+    """Send up to ``max_examples`` generated requests (positive and negative) for one operation.
+
+    ``setup``: the lines that build ``client`` in a reproduction (see ``client_setup``).
+    """
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
     from hypothesis import strategies as st
@@ -130,7 +131,7 @@ def fuzz_operation(
         except FailureGroup as group:
             failure = Failure(
                 message=_failure_message(group, exchange, case),
-                reproduction=reproduction(exchange, case_is_positive=_is_positive(case)),
+                reproduction=reproduction(exchange, case_is_positive=_is_positive(case), setup=setup),
                 seed=seed,
             )
             # Decided only once the failure is fully described, so an error here is not mistaken for one.
@@ -188,18 +189,30 @@ def to_schemathesis_response(exchange: Exchange):
     )
 
 
-def reproduction(exchange: Exchange, *, case_is_positive: bool) -> str:
+def client_setup(target_kind: str, endpoint_url: str) -> List[str]:
+    """Lines of Python building a client that reaches the same kind of target, for reproductions."""
+    config = "config=Config(parameter_validation=False, retries={'total_max_attempts': 1})"
+    lines = ["import boto3", "from botocore.config import Config"]
+    if target_kind == "moto":
+        lines += ["from moto import mock_aws", "mock_aws().start()"]
+        return lines + [f"client = boto3.client('sagemaker', region_name='us-east-1', {config})"]
+    if target_kind == "aws":
+        return lines + [f"client = boto3.client('sagemaker', {config})"]
+    if target_kind == "reference":
+        lines.append("# first: sagemaker-conformance serve --port 5000  (the reference target over HTTP)")
+        endpoint_url = "http://127.0.0.1:5000"
+    return lines + [
+        f"client = boto3.client('sagemaker', region_name='us-east-1', endpoint_url={endpoint_url!r},",
+        f"                      aws_access_key_id='testing', aws_secret_access_key='testing', {config})",
+    ]
+
+
+def reproduction(exchange: Exchange, *, case_is_positive: bool, setup: Optional[List[str]] = None) -> str:
     """Runnable boto3: a plain call for schema-valid input, the exact raw body otherwise."""
     from botocore import xform_name
 
     method = xform_name(exchange.operation)
-    lines = [
-        "import boto3",
-        "from botocore.config import Config",
-        "client = boto3.client('sagemaker', region_name='us-east-1', endpoint_url=%r," % exchange.url,
-        "                      aws_access_key_id='testing', aws_secret_access_key='testing',",
-        "                      config=Config(parameter_validation=False, retries={'total_max_attempts': 1}))",
-    ]
+    lines = list(setup if setup is not None else client_setup("url", exchange.url))
     payload = _json_or_none(exchange.body)
     if case_is_positive and isinstance(payload, dict):
         lines.append(f"client.{method}(**{payload!r})")

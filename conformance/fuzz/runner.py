@@ -34,6 +34,7 @@ def fuzz_operations(
     seed: int,
     on_request: Optional[Callable[[str, int], None]] = None,
     on_outcome: Optional[Callable[[FuzzOutcome], None]] = None,
+    setup: Optional[List[str]] = None,
     api=None,
 ) -> List[FuzzOutcome]:
     """Fuzz each operation in turn over ``client`` (a botocore SageMaker client of the target)."""
@@ -43,7 +44,12 @@ def fuzz_operations(
     outcomes = []
     for operation in operations:
         outcome = fuzz_operation(
-            api_operation(api, operation), transport, max_examples=max_examples, seed=seed, on_request=on_request
+            api_operation(api, operation),
+            transport,
+            max_examples=max_examples,
+            seed=seed,
+            on_request=on_request,
+            setup=setup,
         )
         outcomes.append(outcome)
         if on_outcome is not None:

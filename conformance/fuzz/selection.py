@@ -15,7 +15,7 @@ COSTLY_KINDS = ("aws",)
 
 
 def is_read_only(operation: str) -> bool:
-    return operation == "Search" or operation.startswith(READ_ONLY_PREFIXES)
+    return operation.startswith(READ_ONLY_PREFIXES)
 
 
 def parse_patterns(value: Optional[str]) -> List[str]:

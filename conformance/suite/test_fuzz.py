@@ -1,0 +1,74 @@
+"""Wide, schema-level fuzzing: every selected SageMaker operation, Schemathesis-generated input.
+
+Selection (see conformance.fuzz.suite_support): ``--operations 'Describe*,CreateEndpoint'`` picks
+operations; ``-m fuzz`` fuzzes all of them; otherwise a seeded sample runs with the default suite.
+Against real AWS only read-only operations run unless ``--fuzz-mutating`` is given.
+Each operation ends passed, failed (first failing example + reproduction), or not_implemented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.fuzz.engine import client_setup, fuzz_operation
+from conformance.fuzz.runner import api_operation, load_api
+from conformance.fuzz.suite_support import operations_for_run
+from conformance.fuzz.transport import AwsJsonTransport
+from conformance.results import Status
+
+pytestmark = pytest.mark.fuzz
+
+
+def _option(config, name, default=None):
+    try:
+        return config.getoption(name)
+    except ValueError:  # the option is not registered (an older plugin): behave as if not given
+        return default
+
+
+def _target_kind(config) -> str:
+    from conformance.targets.spec import parse_spec
+
+    return parse_spec(str(_option(config, "target", "reference") or "reference")).kind
+
+
+def pytest_generate_tests(metafunc):
+    if "fuzzed_operation" not in metafunc.fixturenames:
+        return
+    from conformance.model import operation_names
+
+    config = metafunc.config
+    operations = operations_for_run(
+        operation_names(),
+        patterns=_option(config, "operations"),
+        markexpr=_option(config, "markexpr"),
+        target_kind=_target_kind(config),
+        allow_mutating=bool(_option(config, "fuzz_mutating", False)),
+        seed=int(_option(config, "seed", 0) or 0),
+    )
+    metafunc.parametrize("fuzzed_operation", operations)
+
+
+def test_operation_fuzzed(fuzzed_operation, conformance_target, conformance_recorder, conformance_settings):
+    client = conformance_target.client()
+    seed = int(conformance_settings.seed or 0)
+    outcome = fuzz_operation(
+        api_operation(load_api(), fuzzed_operation),
+        AwsJsonTransport(client),
+        max_examples=conformance_settings.max_examples,
+        seed=seed,
+        on_request=conformance_recorder.request,
+        setup=client_setup(conformance_target.kind, client.meta.endpoint_url),
+    )
+    failure = outcome.failure
+    conformance_recorder.operation(
+        fuzzed_operation,
+        outcome.status,
+        message=failure.message if failure else outcome.reason,
+        reproduction=failure.reproduction if failure else "",
+        seed=seed,
+    )
+    if outcome.status is Status.NOT_IMPLEMENTED:
+        pytest.skip(f"not implemented by the target: {outcome.reason}")
+    if outcome.status is Status.FAILED:
+        pytest.fail(f"{failure.message}\nseed: {seed}\nreproduce:\n{failure.reproduction}", pytrace=False)
