@@ -1,0 +1,157 @@
+"""Tag lists: valid ones, and ones that break exactly one documented or schema constraint.
+
+``tags(valid=True)`` draws a ``TagList`` (list of ``{"Key", "Value"}``) ready for ``AddTags``
+or a ``Create*`` call. ``tags(valid=False)`` draws an ``InvalidPayload`` whose payload is the
+request fragment ``{"Tags": [...]}`` and whose path starts at that root.
+
+Key/value lengths and the character class come from the model's ``TagKey``/``TagValue``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable, List, Optional, Tuple
+
+from hypothesis import strategies as st
+
+from conformance import model
+from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
+from conformance.violation import Constraint, InvalidPayload
+
+# \p{X} classes inside a model pattern -> Unicode general categories Hypothesis understands.
+_UNICODE_CLASSES = {"L": ("Lu", "Ll", "Lt", "Lm", "Lo"), "Z": ("Zs", "Zl", "Zp"), "N": ("Nd", "Nl", "No")}
+_CLASS_PATTERN = re.compile(r"\(?\[(?P<body>.*)\]\*\)?")
+
+
+def class_pattern_alphabet(pattern: str) -> st.SearchStrategy[str]:
+    """Characters allowed by a model pattern of the form ``([...]*)`` (the tag key/value patterns)."""
+    match = _CLASS_PATTERN.fullmatch(pattern)
+    if not match:
+        raise ValueError(f"not a single character-class pattern: {pattern!r}")
+    body, categories, literals = match.group("body"), [], []
+    index = 0
+    while index < len(body):
+        if body.startswith("\\p{", index):
+            end = body.index("}", index)
+            categories.extend(_UNICODE_CLASSES[body[index + 3:end]])
+            index = end + 1
+        elif body[index] == "\\":
+            literals.append(body[index + 1])
+            index += 2
+        else:
+            literals.append(body[index])
+            index += 1
+    return st.characters(categories=categories, include_characters="".join(literals))
+
+
+@functools.lru_cache(maxsize=None)
+def _tag_bounds(member: str) -> Tuple[int, int, str]:
+    metadata = model.member_shape("AddTags", f"Tags.{member}").metadata
+    return metadata.get("min", 0), metadata["max"], metadata["pattern"]
+
+
+def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
+    low, high, pattern = _tag_bounds("Key")
+    taken = frozenset(existing)
+    return st.text(class_pattern_alphabet(pattern), min_size=low, max_size=min(high, 24)).filter(
+        lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX) and key not in taken)
+
+
+def tag_values() -> st.SearchStrategy[str]:
+    low, high, pattern = _tag_bounds("Value")
+    return st.text(class_pattern_alphabet(pattern), min_size=low, max_size=min(high, 24))
+
+
+def _tag_list(keys: List[str], draw) -> List[dict]:
+    return [{"Key": key, "Value": draw(tag_values())} for key in keys]
+
+
+@st.composite
+def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tuple[str, ...]) -> List[dict]:
+    limit = max_tags_per_resource()
+    room = limit - len(set(existing_keys))
+    # AddTags may overwrite keys the resource has; those do not take room.
+    overwrite = draw(st.lists(st.sampled_from(existing_keys), unique=True, max_size=limit)) if existing_keys else []
+    upper = min(max_size if max_size is not None else limit, limit)
+    fresh_max = max(0, min(room, upper - len(overwrite)))
+    fresh_min = min(fresh_max, max(0, min_size - len(overwrite)))
+    fresh = draw(st.lists(tag_keys(existing_keys), min_size=fresh_min, max_size=fresh_max, unique=True))
+    keys = draw(st.permutations(overwrite + fresh))
+    return _tag_list(list(keys), draw)
+
+
+def _fresh_names(count: int, existing_keys: Tuple[str, ...]) -> List[str]:
+    taken = set(existing_keys)
+    names = (f"conformance-{i}" for i in range(count + len(taken) + 1))
+    return [name for name in names if name not in taken][:count]
+
+
+@st.composite
+def _invalid_tags(draw, existing_keys: Tuple[str, ...]) -> InvalidPayload:
+    limit = max_tags_per_resource()
+    room = limit - len(set(existing_keys))
+    # The base never reaches the per-resource limit, even with the one key a variant adds.
+    keys = draw(st.lists(tag_keys(existing_keys), max_size=max(0, min(10, room - 1)), unique=True))
+    if not keys:
+        keys = [existing_keys[0]] if existing_keys else ["conformance"]
+    base = _tag_list(keys, draw)
+    kinds = ["duplicate", "reserved", "too_many", "key_too_long", "key_empty", "key_pattern", "value_too_long"]
+    if existing_keys:
+        kinds.append("over_resource_limit")
+    kind = draw(st.sampled_from(kinds))
+    index = draw(st.integers(0, len(base)))
+    if kind == "duplicate":
+        copy = dict(draw(st.sampled_from(base)))
+        base.insert(index, copy)
+        second = [i for i, t in enumerate(base) if t["Key"] == copy["Key"]][1]
+        return InvalidPayload({"Tags": base}, ("Tags", second, "Key"), "tags.unique-keys")
+    if kind == "reserved":
+        prefix = draw(st.sampled_from(["aws:", "AWS:", "Aws:", "aWs:"]))
+        key = prefix + draw(tag_keys(existing_keys))[: _tag_bounds("Key")[1] - len(prefix)]
+        if any(t["Key"] == key for t in base):
+            key = prefix + "x" * 30
+        base.insert(index, {"Key": key, "Value": draw(tag_values())})
+        return InvalidPayload({"Tags": base}, ("Tags", index, "Key"), "tags.reserved-aws-prefix")
+    if kind == "over_resource_limit":
+        count = min(limit, max(1, room + draw(st.integers(1, 3))))
+        return InvalidPayload({"Tags": _tag_list(_fresh_names(count, existing_keys), draw)}, ("Tags",),
+                              "tags.at-most-50-per-resource")
+    if kind == "too_many":
+        keys = _fresh_names(limit + 1 + draw(st.integers(0, 3)), existing_keys)
+        return InvalidPayload({"Tags": _tag_list(keys, draw)}, ("Tags",), Constraint.MAX.value)
+    low, high, pattern = _tag_bounds("Key")
+    if kind == "key_too_long":
+        key = "k" * (high + 1 + draw(st.integers(0, 8)))
+        base.insert(index, {"Key": key, "Value": ""})
+        return InvalidPayload({"Tags": base}, ("Tags", index, "Key"), Constraint.MAX_LENGTH.value)
+    if kind == "key_empty" and low > 0:
+        base.insert(index, {"Key": "", "Value": ""})
+        return InvalidPayload({"Tags": base}, ("Tags", index, "Key"), Constraint.MIN_LENGTH.value)
+    if kind == "key_pattern":
+        bad = draw(st.sampled_from("!#$%&*()[]{}<>?,;'\"|\\^`~"))
+        key = draw(tag_keys(existing_keys))[:10] + bad
+        base.insert(index, {"Key": key, "Value": ""})
+        return InvalidPayload({"Tags": base}, ("Tags", index, "Key"), Constraint.PATTERN.value)
+    value_high = _tag_bounds("Value")[1]
+    target = draw(st.integers(0, len(base) - 1))
+    base[target] = {"Key": base[target]["Key"], "Value": "v" * (value_high + 1)}
+    return InvalidPayload({"Tags": base}, ("Tags", target, "Value"), Constraint.MAX_LENGTH.value)
+
+
+def tags(min_size: int = 0, max_size: Optional[int] = None, *, valid: bool = True,
+         existing_keys: Iterable[str] = ()) -> st.SearchStrategy:
+    """Tag lists for a resource that already has ``existing_keys``.
+
+    valid=True: unique keys, no reserved prefix, at most 50 tags on the resource afterwards
+    (keys of ``existing_keys`` may reappear: AddTags overwrites them).
+    valid=False: ``InvalidPayload`` breaking exactly one of: unique keys, reserved ``aws:`` prefix,
+    50 per resource (only when ``existing_keys`` make it reachable), list max, key/value length, key pattern.
+    """
+    existing = tuple(dict.fromkeys(existing_keys))
+    if valid:
+        return _valid_tags(min_size, max_size, existing)
+    return _invalid_tags(existing)
+
+
+__all__ = ["tags", "tag_keys", "tag_values", "class_pattern_alphabet"]
