@@ -1,0 +1,152 @@
+"""Suite overhead: the conformance run's requests/s against a raw boto3 loop making the same calls.
+
+For each target (default: reference, moto):
+1. run the default suite in this process (``pytest --pyargs conformance.suite --target T``) while
+   botocore's history recorder captures every call (operation, parameters, the body sent);
+2. on a fresh target of the same kind, replay exactly those calls in a plain loop
+   (``client.<operation>(**params)``; the fuzzer's raw bodies are re-sent as raw bodies);
+3. print both rates and their ratio (suite time / loop time for the same requests; target ≤ 1.3).
+
+The suite's rate is measured over its test phase (first test set-up to last teardown) and, for
+information, over the whole pytest session including collection.
+
+    python benchmarks/overhead.py [--targets reference,moto] [--max-examples N] [--seed N] [-- PYTEST_ARGS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+TARGET_RATIO = 1.3
+
+
+@dataclass
+class Call:
+    operation: str
+    params: dict
+    body: Optional[bytes] = None
+
+
+@dataclass
+class CallCapture:
+    """botocore history handler: API_CALL gives (operation, params), the next HTTP_REQUEST its body."""
+
+    calls: List[Call] = field(default_factory=list)
+    _awaiting_body: bool = False
+
+    def emit(self, event_type, payload, source):
+        if event_type == "API_CALL" and payload.get("service") == "sagemaker":
+            self.calls.append(Call(payload["operation"], dict(payload.get("params") or {})))
+            self._awaiting_body = True
+        elif event_type == "HTTP_REQUEST" and self._awaiting_body and self.calls:
+            body = payload.get("body")
+            self.calls[-1].body = body if isinstance(body, bytes) else (body or "").encode()
+            self._awaiting_body = False
+
+
+class PhaseTimer:
+    """pytest plugin: wall time from the first test's set-up to the last test's teardown."""
+
+    def __init__(self) -> None:
+        self.first: Optional[float] = None
+        self.last: Optional[float] = None
+        self.outcomes: dict = {}
+
+    def pytest_runtest_setup(self, item):
+        if self.first is None:
+            self.first = time.perf_counter()
+
+    def pytest_runtest_logreport(self, report):
+        self.last = time.perf_counter()
+        if report.when == "call" or report.outcome != "passed":
+            self.outcomes[report.outcome] = self.outcomes.get(report.outcome, 0) + 1
+
+
+def run_suite(target: str, extra: List[str]) -> Tuple[List[Call], float, float, dict]:
+    import pytest
+    from botocore.history import get_global_history_recorder
+
+    capture, timer = CallCapture(), PhaseTimer()
+    history = get_global_history_recorder()
+    history.add_handler(capture)
+    history.enable()
+    started = time.perf_counter()
+    try:
+        code = pytest.main(
+            ["--pyargs", "conformance.suite", f"--target={target}", "-q", "-p", "no:cacheprovider", *extra],
+            plugins=[timer],
+        )
+    finally:
+        history.disable()
+        history._handlers.remove(capture)  # botocore offers no remove_handler
+    session = time.perf_counter() - started
+    phase = (timer.last or 0.0) - (timer.first or 0.0)
+    if code not in (0, 1):  # 1: some rule failed, which is a finding, not a broken run
+        raise SystemExit(f"the suite did not run against {target} (pytest exit {int(code)})")
+    return capture.calls, phase, session, timer.outcomes
+
+
+def replay(target: str, calls: List[Call]) -> float:
+    """The same calls in a plain loop on a fresh target; errors are answers too, so they are kept going past."""
+    from botocore.exceptions import ClientError
+
+    from conformance.fuzz.transport import AwsJsonTransport
+    from conformance.targets import make_target
+
+    fresh = make_target(target)
+    try:
+        client = fresh.client()
+        raw = AwsJsonTransport(client)
+        started = time.perf_counter()
+        for call in calls:
+            if not call.params and call.body not in (None, b"", b"{}"):
+                raw.send(call.operation, call.body)  # the fuzzer's bytes, as it sent them
+                continue
+            try:
+                client._make_api_call(call.operation, call.params)
+            except (ClientError, NotImplementedError):
+                pass
+            except Exception:  # noqa: BLE001 - an in-process target crashing on replayed input still answered
+                pass
+        return time.perf_counter() - started
+    finally:
+        fresh.close()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", default="reference,moto")
+    parser.add_argument("--max-examples", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    args = parser.parse_args(argv)
+    extra = [f"--seed={args.seed}", *args.pytest_args]
+    if args.max_examples is not None:
+        extra.append(f"--max-examples={args.max_examples}")
+    print(f"# overhead benchmark, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{'target':<10} {'requests':>8} {'suite s':>8} {'suite r/s':>10} {'loop s':>8} {'loop r/s':>10} "
+          f"{'ratio':>6} {'session s':>9}  outcomes")
+    worst = 0.0
+    for target in [t.strip() for t in args.targets.split(",") if t.strip()]:
+        calls, phase, session, outcomes = run_suite(target, extra)
+        if not calls:
+            raise SystemExit(f"the suite made no calls against {target}")
+        loop = replay(target, calls)
+        ratio = phase / loop if loop > 0 else float("inf")
+        worst = max(worst, ratio)
+        print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
+              f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
+        sys.stdout.flush()
+    verdict = "meets" if worst <= TARGET_RATIO else "misses"
+    print(f"overhead (suite time / raw loop time for the same requests): worst {worst:.2f}x, {verdict} the "
+          f"{TARGET_RATIO}x target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
