@@ -73,7 +73,7 @@ def delete_leftovers(
             else:
                 result.deleted.append(name)
                 say(f"deleted {name}")
-    _delete_alarms(target, prefix, result, say, failed)
+    _delete_alarms(target, prefix, require_tag, RUN_TAG_KEY, result, say, failed)
     return result
 
 
@@ -107,13 +107,19 @@ def _has_run_tag(sagemaker, arn: str, key: str) -> bool:
     return any(tag.get("Key") == key for tag in tags)
 
 
-def _delete_alarms(target, prefix: str, result: SweepResult, say, failed) -> None:
+def _delete_alarms(target, prefix: str, require_tag: bool, tag_key: str, result: SweepResult, say, failed) -> None:
     try:
         cloudwatch = target.client("cloudwatch")
-        names = [a["AlarmName"] for a in cloudwatch.describe_alarms(AlarmNamePrefix=prefix).get("MetricAlarms", [])]
+        alarms = cloudwatch.describe_alarms(AlarmNamePrefix=prefix).get("MetricAlarms", [])
+        if require_tag:
+            alarms = [a for a in alarms if any(
+                t.get("Key") == tag_key
+                for t in cloudwatch.list_tags_for_resource(ResourceARN=a.get("AlarmArn", "")).get("Tags", [])
+            )]
     except _ERRORS as err:
         failed("list CloudWatch alarms", err)
         return
+    names = [alarm["AlarmName"] for alarm in alarms]
     if not names:
         return
     try:
