@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 from conformance.reports import diagram
 from conformance.reports.figures import STATUS_ORDER, VERDICT_EXPLANATION, VERDICT_TEXT, decided, pass_rate, percent
 from conformance.reports.redact import scrubbed
-from conformance.reports.rerun import commands, target_spec
+from conformance.reports.rerun import commands, operation_commands, target_spec
 from conformance.results import RunResult, Status
 
 STATUS_LABELS = {
@@ -41,22 +41,12 @@ def environment():
     return env
 
 
-def _walk(shape, member: str):
-    for name in member.split("."):
-        while shape.type_name in ("list", "map"):
-            shape = shape.member if shape.type_name == "list" else shape.value
-        if shape.type_name != "structure" or name not in shape.members:
-            return None
-        shape = shape.members[name]
-    return shape
-
-
 @functools.lru_cache(maxsize=None)
 def cited_documentation(operation: str, member: str) -> Tuple[str, str]:
     """(where, text): the installed botocore's documentation of a citation.
 
-    The member is looked up under the operation's input first, then its output;
-    when neither has it, the operation's own documentation stands in.
+    The member's own documentation when it has some, else the operation's
+    (``conformance.model.documentation`` resolves input members, then output).
     """
     from botocore.model import OperationNotFoundError
 
@@ -65,15 +55,16 @@ def cited_documentation(operation: str, member: str) -> Tuple[str, str]:
     if not operation:
         return "", ""
     try:
-        operation_model = model.operation_model(operation)
+        if member:
+            try:
+                text = model.documentation(operation, member)
+            except KeyError:
+                text = ""
+            if text:
+                return f"{operation}.{member}", text
+        return operation, model.documentation(operation)
     except OperationNotFoundError:
         return operation, f"(the installed botocore {model.botocore_version()} has no operation {operation})"
-    if member:
-        for direction, shape in (("input", operation_model.input_shape), ("output", operation_model.output_shape)):
-            found = _walk(shape, member) if shape is not None else None
-            if found is not None and found.documentation:
-                return f"{operation} {direction} {member}", model.plain_text(found.documentation)
-    return operation, model.plain_text(operation_model.documentation)
 
 
 def _matrix(run: RunResult) -> List[dict]:
@@ -145,6 +136,20 @@ def _failures(run: RunResult) -> List[dict]:
     return entries
 
 
+def _fuzz_failures(run: RunResult) -> List[dict]:
+    """Operations the wide fuzzing found broken (they carry no rule, so they are listed apart)."""
+    entries = []
+    for operation in sorted(run.operations, key=lambda o: o.name):
+        if operation.status is None or Status(operation.status) is not Status.FAILED:
+            continue
+        entries.append({
+            "operation": operation,
+            "failures": [{"failure": failure, "rerun": operation_commands(run, operation.name, failure.seed)}
+                         for failure in operation.failures],
+        })
+    return entries
+
+
 def context(run: RunResult, baseline: Optional[RunResult] = None) -> dict:
     from conformance.reports.compare import diff, summary_line
 
@@ -170,6 +175,7 @@ def context(run: RunResult, baseline: Optional[RunResult] = None) -> dict:
         "statuses_order": STATUS_ORDER,
         "areas": sorted(areas.items()),
         "failures": _failures(run),
+        "fuzz_failures": _fuzz_failures(run),
         "operations": _operations(run),
         "status_groups": _statuses(run),
         "diagram": diagram.layout(run.transitions),

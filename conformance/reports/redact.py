@@ -21,7 +21,8 @@ _PATTERNS = [
      r"\1\2" + MASK),
     (re.compile(r"(?i)\b(signature|credential)=[^\s&'\",;]+"), r"\1=" + MASK),
     # boto3 keyword arguments, config files and environment variables.
-    (re.compile(r"(?i)\b(aws_secret_access_key|aws_session_token|aws_security_token|secret_?access_?key|session_?token)"
+    (re.compile(r"(?i)\b(aws_secret_access_key|aws_session_token|aws_security_token|secret_?access_?key|session_?token"
+                r"|token|password|secret)"
                 r"(['\"]?\s*[:=]\s*['\"]?)[^\s'\",)}]+"), r"\1\2" + MASK),
     # Access key ids: AKIA (long-term), ASIA (temporary) and the other documented unique-id prefixes.
     (re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12,}\b"), MASK),
