@@ -81,9 +81,17 @@
     });
   });
 
-  // A link to #rule-<id> opens that rule's documentation.
-  if (location.hash) {
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  // Shareable views: #status=failed&area=tags filters the rules; #rule-<id> opens that rule's documentation.
+  var hash = decodeURIComponent(location.hash.slice(1));
+  if (/^(status|area|q)=/.test(hash)) {
+    hash.split("&").forEach(function (pair) {
+      var parts = pair.split("=");
+      if (parts[0] === "status") { state.status = parts[1] || null; }
+      if (parts[0] === "area") { state.area = parts[1] || null; }
+      if (parts[0] === "q") { state.text = (parts[1] || "").toLowerCase(); if (search) { search.value = parts[1] || ""; } }
+    });
+  } else if (hash) {
+    var target = document.getElementById(hash);
     var details = target && target.querySelector("details");
     if (details) { details.open = true; }
   }
