@@ -43,6 +43,21 @@ def translated_pattern(shape_pattern: str) -> str:
     return translate(shape_pattern)
 
 
+def by_shape_name(function):
+    """Cache ``function(shape)`` per shape name: botocore builds a new Shape object per parent."""
+    cache: dict = {}
+
+    @functools.wraps(function)
+    def cached(shape: Shape):
+        try:
+            return cache[shape.name]
+        except KeyError:
+            result = cache[shape.name] = function(shape)
+            return result
+
+    return cached
+
+
 def string_bounds(shape: Shape):
     return shape.metadata.get("min", 0), shape.metadata.get("max")
 

@@ -19,6 +19,7 @@ Python means, and text of one class is a single native Hypothesis draw.
 from __future__ import annotations
 
 import functools
+import random
 import re
 from dataclasses import dataclass
 from typing import Callable, FrozenSet, List, Optional, Tuple
@@ -63,6 +64,7 @@ class Node:
     min_count: int = 0
     max_count: int = 0
     alphabet: Optional[st.SearchStrategy] = None
+    pool: str = ""  # the same characters, for RandomChooser
 
 
 EMPTY = Node("empty", 0, 0)
@@ -70,7 +72,7 @@ EMPTY = Node("empty", 0, 0)
 
 def _charset(chars: FrozenSet[str]) -> Node:
     alphabet = st.characters(categories=(), include_characters="".join(sorted(chars))) if chars else st.nothing()
-    return Node("chars", 1, 1, chars=chars, alphabet=alphabet)
+    return Node("chars", 1, 1, chars=chars, alphabet=alphabet, pool="".join(sorted(chars)))
 
 
 @functools.lru_cache(maxsize=None)
@@ -157,6 +159,7 @@ def parse(regex: str) -> Node:
     return _build(sre_parse.parse(regex, compiled.flags), compiled.flags)
 
 
+@functools.lru_cache(maxsize=None)
 def alphabet(regex: str) -> FrozenSet[str]:
     """Every universe character that can occur anywhere in a match of ``regex``."""
     out = set()
@@ -175,43 +178,73 @@ def _text(alphabet_strategy: st.SearchStrategy, low: int, high: int) -> st.Searc
     return st.text(alphabet_strategy, min_size=low, max_size=high)
 
 
-def _draw_run(draw, node: Node, low: int, high: int) -> str:
+class HypothesisChooser:
+    """Every choice is a Hypothesis draw (so examples shrink and replay from the seed)."""
+
+    def __init__(self, draw) -> None:
+        self.draw = draw
+
+    def integer(self, low: int, high: int) -> int:
+        return low if low >= high else self.draw(st.integers(low, high))
+
+    def char(self, node: Node) -> str:
+        return self.draw(node.alphabet)
+
+    def run(self, node: Node, low: int, high: int) -> str:
+        return self.draw(_text(node.alphabet, low, high))
+
+
+class RandomChooser:
+    """Choices from a seeded ``random.Random``: for build-time feasibility checks, not for examples."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def integer(self, low: int, high: int) -> int:
+        return low if low >= high else self.rng.randint(low, high)
+
+    def char(self, node: Node) -> str:
+        return self.rng.choice(node.pool)
+
+    def run(self, node: Node, low: int, high: int) -> str:
+        return "".join(self.rng.choice(node.pool) for _ in range(self.integer(low, high)))
+
+
+def _draw_run(choose, node: Node, low: int, high: int) -> str:
     """A run of one character class, ``low``..``high`` characters long."""
     if low > TILE_ABOVE:
-        unit = draw(_text(node.alphabet, 1, 16))
-        size = draw(st.integers(low, min(high, low + SOFT_EXTRA)))
+        unit = choose.run(node, 1, 16)
+        size = choose.integer(low, min(high, low + SOFT_EXTRA))
         return (unit * (size // len(unit) + 1))[:size]
-    return draw(_text(node.alphabet, low, min(high, low + SOFT_EXTRA, TILE_ABOVE)))
+    return choose.run(node, low, min(high, low + SOFT_EXTRA, TILE_ABOVE))
 
 
-def _draw(draw, node: Node, low: int, high: int) -> str:
+def _draw(choose, node: Node, low: int, high: int) -> str:
     low, high = max(low, node.low), min(high, node.high)
     if low > high:  # the budget cannot be met: stay valid for this part, the final check decides
         low, high = node.low, max(node.low, min(high, node.high))
     kind = node.kind
     if kind == "chars":
-        return draw(node.alphabet)
+        return choose.char(node)
     if kind == "empty":
         return ""
     if kind == "seq":
-        return _draw_sequence(draw, node.children, low, high)
+        return _draw_sequence(choose, node.children, low, high)
     if kind == "alt":
         fits = [b for b in node.children if b.low <= high and b.high >= low] or list(node.children)
-        branch = fits[0] if len(fits) == 1 else fits[draw(st.integers(0, len(fits) - 1))]
-        return _draw(draw, branch, low, high)
+        return _draw(choose, fits[choose.integer(0, len(fits) - 1)], low, high)
     # repetition
     child = node.children[0]
     counts_low = max(node.min_count, -(-low // child.high) if child.high else node.min_count)
     counts_high = min(node.max_count, high // child.low if child.low else low + SOFT_EXTRA)
     counts_low = min(counts_low, node.max_count)
     if child.kind == "chars":
-        return _draw_run(draw, child, max(low, counts_low), max(counts_low, min(high, counts_high)))
+        return _draw_run(choose, child, max(low, counts_low), max(counts_low, min(high, counts_high)))
     counts_high = max(counts_low, min(counts_high, counts_low + SOFT_EXTRA))
-    count = counts_low if counts_low == counts_high else draw(st.integers(counts_low, counts_high))
-    return _draw_sequence(draw, (child,) * count, low, high)
+    return _draw_sequence(choose, (child,) * choose.integer(counts_low, counts_high), low, high)
 
 
-def _draw_sequence(draw, children, low: int, high: int) -> str:
+def _draw_sequence(choose, children, low: int, high: int) -> str:
     lows = [c.low for c in children]
     highs = [c.high for c in children]
     rest_low, rest_high = sum(lows), min(INFINITE, sum(highs))
@@ -220,7 +253,7 @@ def _draw_sequence(draw, children, low: int, high: int) -> str:
     for child, child_low, child_high in zip(children, lows, highs):
         rest_low -= child_low
         rest_high = max(0, rest_high - child_high)
-        part = _draw(draw, child, max(child_low, low - produced - rest_high), min(child_high, high - produced - rest_low))
+        part = _draw(choose, child, max(child_low, low - produced - rest_high), min(child_high, high - produced - rest_low))
         out.append(part)
         produced += len(part)
     return "".join(out)
@@ -247,12 +280,30 @@ def matching(regex: Optional[str], min_length: int = 0, max_length: Optional[int
     @st.composite
     def draw_string(draw) -> str:
         stretch = can_stretch and draw(st.integers(0, 7)) == 7
-        return _draw(draw, node, min_length, _target_high(node, min_length, max_length, stretch))
+        return _draw(HypothesisChooser(draw), node, min_length, _target_high(node, min_length, max_length, stretch))
 
     def fits(s: str) -> bool:
         return min_length <= len(s) <= max_length and pattern.search(s) is not None
 
     return draw_string().filter(fits)
+
+
+def samples(regex: Optional[str], min_length: int, max_length: Optional[int], tries: int = 40, seed: int = 0) -> List[str]:
+    """Up to ``tries`` distinct strings ``matching`` could produce, found without Hypothesis (deterministic).
+
+    Empty means the length range is (as far as sampling can tell) unreachable for the regex.
+    """
+    top = INFINITE if max_length is None else max_length
+    node = parse(regex if regex is not None else r"[\s\S]*")
+    fits = checker(regex, min_length, max_length)
+    choose = RandomChooser(random.Random(seed))
+    found = []
+    for attempt in range(tries):
+        high = _target_high(node, min_length, top, stretch=attempt % 4 == 3)
+        candidate = _draw(choose, node, min_length, high)
+        if fits(candidate) and candidate not in found:
+            found.append(candidate)
+    return found
 
 
 def checker(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Callable[[str], bool]:

@@ -1,0 +1,316 @@
+"""Payloads that break exactly one schema constraint, labelled with where and which.
+
+Every operation's input shape tree is scanned once for *constraint sites*: a
+path template (members, list items, map values) and a constraint the shape at
+its end states (``Constraint.REQUIRED`` … ``Constraint.ENUM``). A site is kept
+only if it can be broken alone:
+
+* ``type`` — scalars whose wrong-typed value botocore still sends unchanged
+  (strings get a number, integers a numeric string, floats and booleans the
+  other JSON type); never on enum strings (the value would also miss the enum)
+  nor on timestamps (botocore converts any value it is given);
+* ``min_length``/``max_length`` on strings only when a string of that length
+  can still match the pattern (and the shape has no enum);
+* ``pattern`` only when a non-matching string fits the length bounds.
+
+Drawing picks a site, draws a valid payload in which the site's path exists
+(list index and map key drawn, unions holding just that member), and replaces
+the value there with a minimal breaking one. Operations whose input has no
+site (no members) cannot yield an invalid payload: ``invalid_input`` raises
+``NoConstraintSite`` for them (see ``operations_without_sites``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from botocore.model import Shape
+from hypothesis import strategies as st
+
+from conformance import model
+from conformance.strategies import text
+from conformance.strategies.shapes import (
+    by_shape_name,
+    is_union,
+    number_bounds,
+    shape_strategy,
+    size_bounds,
+    string_bounds,
+    string_regex,
+)
+from conformance.violation import Constraint, InvalidPayload
+
+Step = Tuple[str, str]  # ("member", name) | ("item", "") | ("value", "")
+OUT_OF_RANGE = 1000  # numbers outside a bound by 1 .. this much
+REPEATED_ITEMS = 3  # a too-long list repeats up to this many drawn items
+
+
+class NoConstraintSite(ValueError):
+    """The operation's input states no constraint that a payload could break alone."""
+
+
+@dataclass(frozen=True)
+class Site:
+    steps: Tuple[Step, ...]  # from the input shape to ``shape``
+    shapes: Tuple[Shape, ...]  # the shape at each step's start, then the site's own shape
+    constraint: Constraint
+    member: Optional[str] = None  # the removed member, for REQUIRED
+
+    @property
+    def shape(self) -> Shape:
+        return self.shapes[-1]
+
+    def describe(self) -> str:
+        path = "".join(f".{name}" if kind == "member" else "[*]" for kind, name in self.steps)
+        suffix = f".{self.member}" if self.member else ""
+        return f"${path}{suffix}: {self.constraint.value}"
+
+
+# --- which constraints each shape offers -------------------------------------------------------
+
+@by_shape_name
+def _string_constraints(shape: Shape) -> List[Constraint]:
+    if shape.enum:
+        return [Constraint.ENUM] if _wrong_enum_strings(shape) else []
+    regex = string_regex(shape)
+    low, high = string_bounds(shape)
+    out = [Constraint.TYPE]
+    if low > 0 and text.samples(regex, 0, low - 1, tries=8):
+        out.append(Constraint.MIN_LENGTH)
+    if high is not None and text.samples(regex, high + 1, None, tries=8):
+        out.append(Constraint.MAX_LENGTH)
+    if regex is not None and _pattern_breaker(shape) is not None:
+        out.append(Constraint.PATTERN)
+    return out
+
+
+def _number_constraints(shape: Shape) -> List[Constraint]:
+    out = [Constraint.TYPE]
+    if "min" in shape.metadata:
+        out.append(Constraint.MIN)
+    if "max" in shape.metadata:
+        out.append(Constraint.MAX)
+    return out
+
+
+def _constraints(shape: Shape) -> List[Constraint]:
+    kind = shape.type_name
+    if kind == "string":
+        return _string_constraints(shape)
+    if kind in ("integer", "long", "float", "double"):
+        return _number_constraints(shape)
+    if kind == "boolean":
+        return [Constraint.TYPE]
+    if kind in ("list", "map"):
+        low, high = size_bounds(shape)
+        return ([Constraint.MIN_LENGTH] if low > 0 else []) + ([Constraint.MAX_LENGTH] if high is not None else [])
+    return []  # structure (REQUIRED handled per member), timestamp, blob
+
+
+def _walk(shape: Shape, steps: Tuple[Step, ...], shapes: Tuple[Shape, ...], out: List[Site]) -> None:
+    here = shapes + (shape,)
+    if any(s.name == shape.name for s in shapes):  # recursive shape: its sites were listed one level up
+        return
+    if shape.type_name == "structure":
+        if not is_union(shape):
+            for name in shape.required_members:
+                out.append(Site(steps, here, Constraint.REQUIRED, member=name))
+        for name, member in shape.members.items():
+            _walk(member, steps + (("member", name),), here, out)
+        return
+    out.extend(Site(steps, here, constraint) for constraint in _constraints(shape))
+    if shape.type_name == "list":
+        _walk(shape.member, steps + (("item", ""),), here, out)
+    elif shape.type_name == "map":
+        _walk(shape.value, steps + (("value", ""),), here, out)
+
+
+@functools.lru_cache(maxsize=None)
+def constraint_sites(operation: str) -> Tuple[Site, ...]:
+    """Every constraint of the operation's input that a payload can break alone."""
+    shape = model.operation_model(operation).input_shape
+    out: List[Site] = []
+    if shape is not None:
+        _walk(shape, (), (), out)
+    return tuple(out)
+
+
+def operations_without_sites() -> List[str]:
+    return [op for op in model.operation_names() if not constraint_sites(op)]
+
+
+# --- breaking values ---------------------------------------------------------------------------
+
+@by_shape_name
+def _wrong_enum_strings(shape: Shape) -> Tuple[str, ...]:
+    low, high = string_bounds(shape)
+    allowed = set(shape.enum)
+    return tuple(s for s in text.samples(string_regex(shape), low, high, tries=40, seed=1) if s not in allowed)
+
+
+@by_shape_name
+def _pattern_breaker(shape: Shape) -> Optional[st.SearchStrategy]:
+    """Strings within the length bounds that do not match the pattern, or None if there are none to find."""
+    regex = string_regex(shape)
+    low, high = string_bounds(shape)
+    fits_length = text.checker(None, low, high)
+    matches = text.checker(regex, 0, None)
+    possible = text.alphabet(regex)
+    outside = "".join(c for c in text.UNIVERSE if c not in possible)
+    if outside and (high is None or high >= 1):
+        # A character no part of the pattern can produce: inserted or swapped into a valid string.
+        bad = st.sampled_from(sorted(outside, key=lambda c: (c not in text.PROBES, c)))
+
+        @st.composite
+        def spoiled(draw) -> str:
+            base = draw(shape_strategy(shape))
+            at_max = high is not None and len(base) >= high
+            if base and (at_max or draw(st.booleans())):  # swap one character: the length stays
+                at = draw(st.integers(0, len(base) - 1))
+                return base[:at] + draw(bad) + base[at + 1:]
+            at = draw(st.integers(0, len(base)))
+            return base[:at] + draw(bad) + base[at:]
+
+        return spoiled()
+    # Every character can occur somewhere: break the structure instead (e.g. a leading "-").
+    candidates = [s for s in _structural_candidates(regex, low, high) if fits_length(s) and not matches(s)]
+    if not candidates:
+        return None
+    return st.sampled_from(candidates)
+
+
+def _structural_candidates(regex: str, low: int, high: Optional[int]) -> List[str]:
+    pool = "".join(sorted(text.alphabet(regex), key=lambda c: (c not in text.PROBES, c)))[:12]
+    top = low + 3 if high is None else min(high, low + 3)
+    out = []
+    for size in range(low, top + 1):
+        for start in range(len(pool)):
+            out.append("".join(pool[(start + i * 7) % len(pool)] for i in range(size)))
+            out.append(pool[start] * size)
+    return out
+
+
+def _breaking_value(site: Site) -> st.SearchStrategy:
+    shape, constraint = site.shape, site.constraint
+    kind = shape.type_name
+    if constraint is Constraint.TYPE:
+        if kind == "string":
+            return st.integers(0, 100)
+        if kind in ("integer", "long"):
+            return shape_strategy(shape).map(str)
+        if kind in ("float", "double"):
+            return st.booleans()
+        return st.sampled_from(["true", "false"])  # boolean
+    if kind in ("integer", "long", "float", "double"):
+        low, high = number_bounds(shape)
+        if kind in ("integer", "long"):
+            return st.integers(low - OUT_OF_RANGE, low - 1) if constraint is Constraint.MIN else st.integers(high + 1, high + OUT_OF_RANGE)
+        width = 32 if kind == "float" else 64
+        if constraint is Constraint.MIN:
+            return st.floats(low - OUT_OF_RANGE, low, exclude_max=True, width=width)
+        return st.floats(high, high + OUT_OF_RANGE, exclude_min=True, width=width)
+    if kind == "string":
+        regex = string_regex(shape)
+        low, high = string_bounds(shape)
+        if constraint is Constraint.ENUM:
+            return st.sampled_from(_wrong_enum_strings(shape))
+        if constraint is Constraint.MIN_LENGTH:
+            return text.matching(regex, 0, low - 1)
+        if constraint is Constraint.MAX_LENGTH:
+            return text.matching(regex, high + 1, None)
+        return _pattern_breaker(shape)
+    if kind == "list":
+        return _sized_list(shape, site.constraint)
+    if kind == "map":
+        return _sized_map(shape, site.constraint)
+    raise AssertionError(f"no breaking value for {site.describe()}")
+
+
+def _sized_list(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
+    low, high = size_bounds(shape)
+    item = shape_strategy(shape.member)
+    if constraint is Constraint.MIN_LENGTH:
+        return st.lists(item, max_size=low - 1)
+    # max + 1 items: a few drawn ones repeated (the model never asks list items to be unique)
+    return st.lists(item, min_size=1, max_size=REPEATED_ITEMS).map(lambda xs: [xs[i % len(xs)] for i in range(high + 1)])
+
+
+def _sized_map(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
+    low, high = size_bounds(shape)
+    keys, values = shape_strategy(shape.key), shape_strategy(shape.value)
+    if constraint is Constraint.MIN_LENGTH:
+        return st.dictionaries(keys, values, max_size=low - 1)
+    return st.dictionaries(keys, values, min_size=high + 1, max_size=high + 1)
+
+
+# --- placing the value in an otherwise valid payload ------------------------------------------
+
+def _with_value(draw, shapes: Sequence[Shape], steps: Sequence[Step], leaf) -> Tuple[object, tuple]:
+    """A valid value of ``shapes[0]`` whose ``steps`` path exists, ending in ``leaf(draw)``; and the concrete path."""
+    if not steps:
+        return leaf(draw)
+    shape, (kind, name) = shapes[0], steps[0]
+    child, child_path = _with_value(draw, shapes[1:], steps[1:], leaf)
+    if kind == "member":
+        value = {} if is_union(shape) else dict(draw(shape_strategy(shape)))
+        value[name] = child
+        return value, (name,) + child_path
+    if kind == "item":
+        items = list(draw(shape_strategy(shape)))
+        if not items:
+            return [child], (0,) + child_path
+        at = draw(st.integers(0, len(items) - 1))
+        items[at] = child
+        return items, (at,) + child_path
+    entries = dict(draw(shape_strategy(shape)))
+    key = draw(st.sampled_from(sorted(entries))) if entries else draw(shape_strategy(shape.key))
+    entries[key] = child
+    return entries, (key,) + child_path
+
+
+@functools.lru_cache(maxsize=None)
+def site_strategy(site: Site) -> st.SearchStrategy:
+    """InvalidPayload strategy for one site (the payload root is the site's first shape)."""
+    if site.constraint is Constraint.REQUIRED:
+        structure = shape_strategy(site.shape)
+
+        def leaf(draw):
+            value = dict(draw(structure))
+            value.pop(site.member, None)
+            return value, (site.member,)
+    else:
+        breaking = _breaking_value(site)
+
+        def leaf(draw):
+            return draw(breaking), ()
+
+    @st.composite
+    def build(draw) -> InvalidPayload:
+        payload, path = _with_value(draw, site.shapes, site.steps, leaf)
+        return InvalidPayload(payload, path, site.constraint.value)
+
+    return build()
+
+
+def invalid_input(operation: str, constraints: Optional[Sequence[str]] = None) -> st.SearchStrategy:
+    """``InvalidPayload``s for ``operation``, each breaking exactly one schema constraint.
+
+    ``constraints`` (Constraint values) restricts the kinds of site drawn from.
+    Raises ``NoConstraintSite`` when no such site exists.
+    """
+    sites = constraint_sites(operation)
+    if constraints is not None:
+        wanted = {Constraint(c) for c in constraints}
+        sites = tuple(s for s in sites if s.constraint in wanted)
+    if not sites:
+        kinds = ", ".join(sorted(str(c) for c in constraints)) if constraints else "any"
+        raise NoConstraintSite(f"{operation}: the input has no constraint site ({kinds}) a payload can break alone")
+    chosen = st.integers(0, len(sites) - 1)
+
+    @st.composite
+    def payloads(draw) -> InvalidPayload:
+        return draw(site_strategy(sites[draw(chosen)]))
+
+    return payloads()
