@@ -47,6 +47,7 @@ def test_junit_failure_carries_reproduction_and_seed():
     failure = case.find("failure")
     assert failure.get("message").startswith("UpdateEndpoint accepted CanarySize")
     assert "seed 1234" in failure.text and "client.update_endpoint(" in failure.text
+    assert "sagemaker-conformance run --target http://127.0.0.1:5000 --seed 1234" in failure.text
 
 
 def test_junit_properties_name_target_and_seed():

@@ -73,3 +73,10 @@ def test_no_report_file_contains_credentials(tmp_path):
     # The surrounding evidence survives: the reader still sees what happened.
     html = paths["html"].read_text()
     assert "Authorization: [REDACTED]" in html and "aws_secret_access_key=&#34;[REDACTED]" in html
+
+
+def test_redact_keeps_the_suites_dummy_credentials_so_reproductions_run():
+    line = "sagemaker = boto3.client('sagemaker', region_name='us-east-1', endpoint_url='http://127.0.0.1:5000', " \
+           "aws_access_key_id='testing', aws_secret_access_key='testing')"
+    assert redact(line) == line
+    assert redact("aws_secret_access_key='s3cr3tvalue'") == f"aws_secret_access_key='{MASK}'"

@@ -13,12 +13,15 @@ from conformance.results import RunResult, Status
 SUITE_NAME = "sagemaker-conformance"
 
 
-def _failure_text(rule) -> str:
+def _failure_text(run, rule) -> str:
+    from conformance.reports.rerun import commands
+
     parts = []
     for index, failure in enumerate(rule.failures, 1):
         parts.append(f"--- failure {index} (seed {failure.seed}) ---\n{failure.message}")
         if failure.reproduction:
             parts.append(f"# reproduction\n{failure.reproduction}")
+        parts.append(f"# rerun just this rule\n{commands(run, rule.id, failure.seed)['cli']}")
     return "\n".join(parts)
 
 
@@ -53,7 +56,7 @@ def render(run: RunResult) -> bytes:
         if status is Status.FAILED:
             first = rule.failures[0].message if rule.failures else rule.reason or "rule failed"
             element = ET.SubElement(case, "failure", message=first, type="nonconformance")
-            element.text = _failure_text(rule) or first
+            element.text = _failure_text(run, rule) or first
         elif status is Status.NOT_IMPLEMENTED:
             ET.SubElement(case, "failure", message=rule.reason or "not implemented by the target", type="not_implemented")
         elif status is Status.TARGET_ERROR:
