@@ -158,9 +158,13 @@ def context(run: RunResult, baseline: Optional[RunResult] = None) -> dict:
     order = {status: index for index, status in enumerate(STATUS_ORDER)}
     for rule in sorted(run.rules, key=lambda r: (order[Status(r.status)], r.id)):
         where, text = cited_documentation(rule.citation.get("operation", ""), rule.citation.get("member", ""))
-        areas[rule.area].append({"rule": rule, "doc_where": where, "doc_text": text})
+        citation = ".".join(filter(None, (rule.citation.get("operation"), rule.citation.get("member"))))
+        areas[rule.area].append({"rule": rule, "doc_where": where, "doc_text": text, "citation": citation})
     changes = diff(baseline, run) if baseline is not None else None
+    from conformance.model import botocore_version
+
     return {
+        "docs_botocore": botocore_version(),  # documentation is read now, maybe from another botocore than the run's
         "run": run,
         "verdict": run.verdict.value,
         "verdict_text": VERDICT_TEXT[run.verdict],
