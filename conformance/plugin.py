@@ -164,6 +164,7 @@ class _State:
         option_seed = config.getoption("seed")
         self.seed: int = option_seed if option_seed is not None else shared.get("seed", secrets.randbelow(2**32))
         self.active = False
+        self.aborted = False  # the target was refused before any test ran
         self.recorder = None
         self.target = None
         self.target_info: Dict[str, Any] = {}
@@ -289,7 +290,8 @@ class _RunHooks:
         state = self.state
         return f"{PREFIX}: target {state.settings.target}, seed {state.seed}, run id {state.run_id}"
 
-    def pytest_sessionstart(self, session) -> None:
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session) -> None:
         """An explicit --target is checked once, before any test: a bad one ends the run in one line."""
         config, state = session.config, self.state
         if state.is_worker or config.getoption("target") is None:
@@ -305,6 +307,7 @@ class _RunHooks:
                 with make_target(spec, run_id=state.run_id, **options) as probe:
                     probe.check_reachable()
         except ConformanceError as err:
+            state.aborted = True
             _exit(str(err))
 
     def pytest_collection_modifyitems(self, session, config, items) -> None:
@@ -391,7 +394,7 @@ class _RunHooks:
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config) -> None:
         state = self.state
-        if state.is_worker or not state.active:
+        if state.is_worker or not state.active or state.aborted:
             return
         write = terminalreporter.write_line
         terminalreporter.section(PREFIX)

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from conformance import __version__
 from conformance.clock import Clock
-from conformance.errors import NotImplementedByTarget, TargetError
+from conformance.errors import NotImplementedByTarget, TargetError, TargetUnreachable
 from conformance.targets import classify
 from conformance.targets.calllog import Call, RequestLog
 from conformance.targets.spec import TargetSpec
@@ -234,8 +234,10 @@ class Target:
             return  # it answered, in protocol
         except ClientError as err:
             self._judge_probe_error(err)
+        except TargetUnreachable as err:
+            raise TargetUnreachable(f"target {self.name} is unreachable: {_cause(err)}") from err
         except TargetError as err:
-            raise type(err)(f"target {self.name}: {err}") from err
+            raise TargetError(f"target {self.name} does not answer like SageMaker: {_cause(err)}") from err
         finally:
             client.close()
 
@@ -270,6 +272,13 @@ class Target:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def _cause(err: BaseException) -> str:
+    """The underlying reason in one line (botocore's message when there is one)."""
+    cause = err.__cause__ if err.__cause__ is not None else err
+    text = " ".join(str(cause).split())
+    return text if cause is not err else text.split(": ", 1)[-1]
 
 
 class _Hooks:

@@ -8,7 +8,6 @@ from conformance.clock import ManualClock
 from conformance.errors import UsageError
 from conformance.targets.base import Target
 from conformance.targets.spec import TargetSpec
-from conformance.targets.wsgi import WsgiTransport
 
 # Requests never leave the process; this host only appears in signed requests.
 IN_PROCESS_URL = "http://reference.sagemaker-conformance.invalid"
@@ -23,6 +22,7 @@ class ReferenceTarget(Target):
 
     def __init__(self, spec: TargetSpec, *, run_id: Optional[str] = None, worker: str = "") -> None:
         from conformance.emulator import Emulator
+        from conformance.emulator.inprocess import WsgiTransport
 
         clock = ManualClock()
         fault = spec.fault or None
@@ -53,7 +53,8 @@ class ReferenceTarget(Target):
         )
 
     def install_transport(self, client) -> None:
-        self._transport.install(client)
+        # First, so that an active moto mock in the same process cannot answer instead.
+        client.meta.events.register_first("before-send", self._transport, unique_id=f"sc-reference-{id(self)}")
 
 
 def _check_fault(fault: str) -> None:

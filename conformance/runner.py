@@ -1,0 +1,190 @@
+"""``sagemaker-conformance run``: the shipped suite through pytest, with the plugin's options.
+
+It is ``pytest --pyargs conformance.suite`` with the same options, run
+in-process; exit 0 when the target is conformant, 1 when a rule failed (or is
+not implemented and not listed as a known failure), 2 for usage and target
+errors (bad --target, unreachable or garbage-answering target, nothing selected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+from typing import List, Optional
+
+SUITE = "conformance.suite"
+
+EXAMPLES = """\
+targets (--target):
+  reference             the embedded reference target, in-process (default)
+  reference:FAULT       the reference target with one fault injected (see 'serve --list-faults')
+  moto                  moto in-process
+  moto-server           moto's server, started on a free loopback port for the run
+  http://HOST:PORT      any SageMaker-compatible endpoint (dummy credentials unless --target-credentials)
+  aws[:REGION]          real AWS; refused unless --allow-aws-costs
+
+exit status: 0 conformant, 1 a rule failed, 2 usage or target error.
+
+examples:
+  sagemaker-conformance run
+  sagemaker-conformance run --target moto --known-failures moto-gaps.txt
+  sagemaker-conformance run --target http://127.0.0.1:5000 --time-scale 0.001 -n 2
+  sagemaker-conformance run --target moto-server -m "deployments or search" --max-examples 50
+  sagemaker-conformance run --target reference --seed 1234 -k endpoint.update.canary-size-at-most-half
+  sagemaker-conformance run --target aws:eu-west-1 --allow-aws-costs --target-credentials sandbox
+"""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {text!r}")
+    return value
+
+
+def _workers(text: str) -> str:
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text
+    raise argparse.ArgumentTypeError(f"expected a number of worker processes or 'auto', not {text!r}")
+
+
+def _time_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
+def _existing_file(text: str) -> str:
+    if not Path(text).is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {text}")
+    return str(Path(text).resolve())
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXAMPLES
+    parser.add_argument("--target", default="reference", metavar="TARGET",
+                        help="what to test (default: reference); the forms are listed below")
+    parser.add_argument("--report-dir", default=None, metavar="DIR",
+                        help="where report.json, report.html, junit.xml and badge.svg go (default: reports/<run-id>/)")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N",
+                        help="seed of every generated example; the same seed replays the same run (default: random, "
+                             "printed at the end)")
+    parser.add_argument("--max-examples", type=_positive_int, default=None, metavar="N",
+                        help="examples per property and state machine: more finds more, takes longer (default 20)")
+    parser.add_argument("-n", "--workers", type=_workers, default=None, metavar="N",
+                        help="run on N processes (pytest-xdist), or 'auto'; results are the same")
+    parser.add_argument("-m", dest="markexpr", default=None, metavar="EXPR",
+                        help="select areas by marker: deployments, lifecycle, validation, tags, search, fuzz "
+                             "(e.g. -m 'tags or search')")
+    parser.add_argument("-k", dest="keyword", default=None, metavar="EXPR",
+                        help="select tests by name or rule id (pytest -k)")
+    parser.add_argument("--known-failures", type=_existing_file, default=None, metavar="FILE",
+                        help="rule ids the target is known to fail, one per line (# comments): they are reported "
+                             "but do not fail the run")
+    parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
+                        help="scale polling and timeouts by X for a URL target running a scaled clock "
+                             "(e.g. 'sagemaker-conformance serve --time-scale 0.001')")
+    parser.add_argument("--allow-aws-costs", action="store_true",
+                        help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
+    parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
+                        help="send this AWS profile's credentials to the target (default: dummy credentials; "
+                             "environment credentials are never sent to a URL target)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="less output: no per-test progress lines")
+    parser.add_argument("--pytest-args", default="", metavar="ARGS",
+                        help="more pytest options, as one string (e.g. --pytest-args '-x --tb=short')")
+
+
+def pytest_args(args: argparse.Namespace) -> List[str]:
+    """The pytest command line equivalent to ``args`` (also printed, so a user can rerun it by hand)."""
+    argv = ["--pyargs", SUITE, "-p", "no:cacheprovider", "-o", "addopts=", f"--target={args.target}"]
+    if args.report_dir:
+        argv.append(f"--report-dir={Path(args.report_dir).resolve()}")
+    for option, value in (("--seed", args.seed), ("--max-examples", args.max_examples),
+                          ("--time-scale", args.time_scale), ("--known-failures", args.known_failures),
+                          ("--target-credentials", args.target_credentials)):
+        if value is not None:
+            argv.append(f"{option}={value}")
+    if args.allow_aws_costs:
+        argv.append("--allow-aws-costs")
+    if args.workers is not None:
+        argv += ["-n", args.workers]
+    if args.markexpr:
+        argv += ["-m", args.markexpr]
+    if args.keyword:
+        argv += ["-k", args.keyword]
+    argv.append("-q" if args.quiet else "-v")
+    argv += shlex.split(args.pytest_args or "")
+    return argv
+
+
+# pytest's exit codes → ours: tests failed stays 1; interrupted, internal, usage, nothing collected → 2.
+_EXIT = {0: 0, 1: 1}
+
+
+class _Outcome:
+    """A plugin object that keeps the run's result when pytest ends."""
+
+    def __init__(self) -> None:
+        self.state = None
+
+    def pytest_unconfigure(self, config) -> None:
+        from conformance.plugin import STATE
+
+        self.state = config.stash.get(STATE, None)
+
+
+def command(args: argparse.Namespace) -> int:
+    import pytest
+
+    from conformance.targets import make_target, prepare
+
+    # Fail before pytest starts, with one line: a bad spec, or a networked target that does not answer.
+    options = {"time_scale": args.time_scale, "credentials_profile": args.target_credentials,
+               "allow_aws_costs": args.allow_aws_costs}
+    spec = prepare(args.target, **options)
+    if spec.kind in ("url", "aws"):
+        with make_target(spec, **options) as probe:
+            probe.check_reachable()
+    argv = pytest_args(args)
+    print("sagemaker-conformance run: pytest " + " ".join(shlex.quote(a) for a in argv), flush=True)
+    outcome = _Outcome()
+    code = int(pytest.main(argv, plugins=[outcome]))
+    _summary(outcome.state, code)
+    return _EXIT.get(code, 2)
+
+
+def _summary(state, code: int) -> None:
+    if code == 5:
+        print("sagemaker-conformance run: error: no test selected (check -m / -k)")
+    if state is None or state.run is None:
+        return
+    run = state.run
+    counts = ", ".join(f"{value} {key}" for key, value in run.summary.items() if value)
+    report = state.paths.get("html") or state.paths.get("json")
+    where = f"; report: {report}" if report else ""
+    print(f"sagemaker-conformance run: {run.target.get('name', '')} is {run.verdict.value} ({counts}); "
+          f"seed {run.seed}{where}")
+
+
+def main(argv: Optional[List[str]] = None) -> int:  # pragma: no cover - `python -m conformance run` is the entry
+    from conformance.cli import main as cli_main
+
+    return cli_main(["run", *(argv or [])])
