@@ -116,6 +116,7 @@ class EndpointMachine(RuleBasedStateMachine):
         self.s = Session(run)
         self.cleanup = resources.Cleanup(self.s)
         self.injects_failures = bool(getattr(run.target, "supports_failure_injection", False))
+        self.run_tags = resources.run_tags(run.target)
         self.models: Dict[bool, str] = {}
         self.config_models: Dict[str, ConfigModel] = {}
         self.endpoint_models: Dict[str, EndpointModel] = {}
@@ -124,7 +125,7 @@ class EndpointMachine(RuleBasedStateMachine):
     def _model(self, deployable: bool) -> str:
         if deployable not in self.models:
             name = self.s.run.unique_name("model")
-            out = self.s.call("CreateModel", **resources.model_params(name, deployable))
+            out = self.s.call("CreateModel", **resources.model_params(name, deployable, self.run_tags))
             if not out.ok:
                 raise AssertionError(f"the suite could not create its model: {out.describe()}")
             self.cleanup.add("DeleteModel", name)
@@ -133,7 +134,8 @@ class EndpointMachine(RuleBasedStateMachine):
 
     def _config(self, count: int, weight: float, deployable: bool = True, in_bundle: bool = False) -> str:
         name = self.s.run.unique_name("cfg")
-        out = self.s.call("CreateEndpointConfig", **resources.config_params(name, self._model(deployable), count, weight))
+        out = self.s.call("CreateEndpointConfig",
+                          **resources.config_params(name, self._model(deployable), count, weight, self.run_tags))
         if not out.ok:
             raise AssertionError(f"the suite could not create its endpoint config: {out.describe()}")
         self.cleanup.add("DeleteEndpointConfig", name)
@@ -218,7 +220,7 @@ class EndpointMachine(RuleBasedStateMachine):
         if cfg is None or self.s.run.broken:  # deleted meanwhile
             return None
         name = self.s.run.unique_name("ep")
-        created = self.s.call("CreateEndpoint", EndpointName=name, EndpointConfigName=config)
+        created = self.s.call("CreateEndpoint", EndpointName=name, EndpointConfigName=config, Tags=self.run_tags)
         self.s.check("endpoint.create.status-creating", created.ok, f"CreateEndpoint refused: {created.describe()}")
         if not created.ok:
             return None
@@ -454,7 +456,8 @@ class EndpointMachine(RuleBasedStateMachine):
             alarm = self.s.run.unique_name("alarm")
             created = self.s.call("PutMetricAlarm", service="cloudwatch", AlarmName=alarm, Namespace="AWS/SageMaker",
                                   MetricName="Invocation5XXErrors", Statistic="Sum", Period=60, EvaluationPeriods=1,
-                                  Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold")
+                                  Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                                  Tags=self.run_tags)
             if not created.ok:
                 raise AssertionError(f"the suite could not create its CloudWatch alarm: {created.describe()}")
             self.cleanup.add("DeleteAlarms", alarm, service="cloudwatch")

@@ -34,6 +34,12 @@ def undeployable_image() -> str:
     return IMAGE.replace("sagemaker-conformance:", f"sagemaker-conformance-{UNDEPLOYABLE_MARKER}:")
 
 
+def run_tags(target) -> List[dict]:
+    """The run-id tag the target wants on everything created (sweep finds leftovers by it)."""
+    tags = getattr(target, "run_tags", None)
+    return list(tags()) if callable(tags) else []
+
+
 def model_params(name: str, deployable: bool = True, tags: Optional[list] = None) -> dict:
     params = {
         "ModelName": name,
@@ -86,6 +92,7 @@ class Cleanup:
                         "DescribeEndpoint",
                         lambda out: not out.ok or out.get("EndpointStatus") in STABLE | {"Deleting"},
                         settle_s,
+                        interval_s=_waiter_delay(),
                         EndpointName=name,
                     )
                     session.call(operation, EndpointName=name)
@@ -98,3 +105,9 @@ class Cleanup:
             except (ConformanceError, ClientError, BotoCoreError):
                 continue  # keep deleting the rest; the run's sweep catches leftovers
         self.created.clear()
+
+
+def _waiter_delay() -> float:
+    from conformance.model import waiter_config
+
+    return float(waiter_config("EndpointInService").delay)

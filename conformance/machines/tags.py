@@ -1,0 +1,230 @@
+"""The tags machine: AddTags, DeleteTags and ListTags on models, endpoint configs and endpoints.
+
+The model (oracle) is, per resource ARN, the ordered mapping key → value the
+resource must carry: its creation tags (the run tag included) changed by every
+accepted AddTags (overwriting) and DeleteTags. Every listing pages through
+ListTags with the smallest MaxResults the model allows and must return every tag
+once; the invariant compares every resource's listing with the oracle after each
+step. Invalid AddTags requests (one broken constraint each) must be refused and
+change nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
+
+from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
+from conformance.machines import resources
+from conformance.machines.session import Outcome, Session
+from conformance.model import member_shape
+from conformance.rules.validation import NO_STATE_CHANGE
+from conformance.strategies.tags import tag_keys, tag_values, tags
+
+PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
+KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
+VALUE_MAX = member_shape("AddTags", "Tags.Value").metadata["max"]
+
+# Rule decided by each kind of invalid AddTags the machine sends.
+INVALID_TAG_KINDS = {
+    "duplicate-key": "tags.unique-keys",
+    "reserved-prefix": "tags.reserved-aws-prefix",
+    "over-limit": "tags.at-most-50-per-resource",
+    "key-too-long": "tags.add.key-constraints",
+    "key-pattern": "tags.add.key-constraints",
+    "value-too-long": "tags.add.value-constraints",
+    "value-pattern": "tags.add.value-constraints",
+}
+
+
+@st.composite
+def invalid_tags(draw, kind: str, existing: Dict[str, str]) -> List[dict]:
+    """An AddTags ``Tags`` list breaking exactly the constraint ``kind``."""
+    key = draw(tag_keys(existing))
+    value = draw(tag_values())
+    if kind == "duplicate-key":
+        return [{"Key": key, "Value": value}, {"Key": key, "Value": value + "x"}]
+    if kind == "reserved-prefix":
+        prefix = draw(st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()]))
+        return [{"Key": (prefix + key)[:KEY_MAX], "Value": value}]
+    if kind == "over-limit":
+        # Enough fresh keys to pass the per-resource limit, never more than one request may carry.
+        needed = max_tags_per_resource() - len(existing) + 1
+        fresh = [f"conformance-{i}" for i in range(needed + len(existing)) if f"conformance-{i}" not in existing]
+        return [{"Key": k, "Value": "v"} for k in fresh[:needed]]
+    if kind == "key-too-long":
+        return [{"Key": key + "k" * (KEY_MAX + 1 - len(key)), "Value": value}]
+    if kind == "key-pattern":
+        return [{"Key": key[:KEY_MAX - 1] + draw(st.sampled_from("!#$%&*()[]{}<>?,;|^~")), "Value": value}]
+    if kind == "value-too-long":
+        return [{"Key": key, "Value": "v" * (VALUE_MAX + 1)}]
+    if kind == "value-pattern":
+        return [{"Key": key, "Value": value[:VALUE_MAX - 1] + draw(st.sampled_from("!#$%&*()[]{}<>?,;|^~"))}]
+    raise ValueError(f"unknown invalid tags kind {kind!r}")
+
+
+class TagsMachine(RuleBasedStateMachine):
+    RULES = (
+        "tags.add.overwrites-existing-key", "tags.list.reflects-changes", "tags.at-most-50-per-resource",
+        "tags.add.key-constraints", "tags.add.value-constraints", "tags.reserved-aws-prefix", "tags.unique-keys",
+        "tags.delete.absent-key-harmless", "tags.create.listed", "tags.unknown-resource.rejected",
+        "tags.list.pagination-complete", NO_STATE_CHANGE,
+    )
+    OPERATIONS = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "ListTags")
+
+    arns = Bundle("arns")
+
+    def __init__(self, run) -> None:
+        super().__init__()
+        self.s = Session(run)
+        self.cleanup = resources.Cleanup(self.s)
+        self.run_tags = resources.run_tags(run.target)
+        self.tags: Dict[str, Dict[str, str]] = {}
+
+    # ------------------------------------------------------------ helpers
+    def _created(self, arn: Optional[str], given: List[dict]) -> Optional[str]:
+        if not arn:
+            return None
+        self.tags[arn] = {t["Key"]: t["Value"] for t in given}
+        listed = self._list(arn)
+        if listed is not None:
+            self.s.check("tags.create.listed", listed == self.tags[arn],
+                         f"tags given at creation {self.tags[arn]} are listed as {listed}")
+        return arn
+
+    def _list(self, arn: str) -> Optional[Dict[str, str]]:
+        """Every tag of ``arn``, following NextToken page by page (pagination-complete is checked here)."""
+        listed: List[dict] = []
+        token = None
+        for _ in range(max_tags_per_resource() + 2):
+            params = {"ResourceArn": arn, "MaxResults": PAGE_SIZE}
+            if token:
+                params["NextToken"] = token
+            out = self.s.call("ListTags", **params)
+            self.s.check("tags.list.reflects-changes", out.ok, f"ListTags of {arn}: {out.describe()}")
+            if not out.ok:
+                return None
+            listed += out.get("Tags") or []
+            token = out.get("NextToken")
+            if not token:
+                break
+        keys = [t.get("Key") for t in listed]
+        expected = self.tags.get(arn, {})
+        self.s.check("tags.list.pagination-complete",
+                     len(keys) == len(set(keys)) and len(keys) == len(expected),
+                     f"paging ListTags of {arn} by {PAGE_SIZE} returned {len(keys)} tags ({len(set(keys))} distinct "
+                     f"keys) for a resource with {len(expected)}")
+        return {t.get("Key"): t.get("Value", "") for t in listed}
+
+    def _expect_listing(self, arn: str, why: str, rule_id: str = "tags.list.reflects-changes") -> None:
+        listed = self._list(arn)
+        if listed is not None:
+            expected = self.tags[arn]
+            self.s.check(rule_id, listed == expected,
+                         f"after {why} ListTags gives {_diff(listed, expected)}")
+
+    # -------------------------------------------------------------- steps
+    @initialize(target=arns, model_tags=tags(max_size=5), config_tags=tags(max_size=5),
+                endpoint_tags=tags(max_size=5))
+    def create_tagged_resources(self, model_tags, config_tags, endpoint_tags):
+        """A model, an endpoint config and an endpoint, each created with tags."""
+        self._unknown_resource()
+        model = self.s.run.unique_name("tmodel")
+        given = self.run_tags + [t for t in model_tags if t["Key"] not in {r["Key"] for r in self.run_tags}]
+        out = self.s.call("CreateModel", **resources.model_params(model, True, given))
+        if not out.ok:
+            raise AssertionError(f"the suite could not create its model: {out.describe()}")
+        self.cleanup.add("DeleteModel", model)
+        arns = [self._created(out.get("ModelArn"), given)]
+        config = self.s.run.unique_name("tcfg")
+        given = self.run_tags + [t for t in config_tags if t["Key"] not in {r["Key"] for r in self.run_tags}]
+        out = self.s.call("CreateEndpointConfig", **resources.config_params(config, model, 1, 1.0, given))
+        if not out.ok:
+            raise AssertionError(f"the suite could not create its endpoint config: {out.describe()}")
+        self.cleanup.add("DeleteEndpointConfig", config)
+        arns.append(self._created(out.get("EndpointConfigArn"), given))
+        endpoint = self.s.run.unique_name("tep")
+        given = self.run_tags + [t for t in endpoint_tags if t["Key"] not in {r["Key"] for r in self.run_tags}]
+        out = self.s.call("CreateEndpoint", EndpointName=endpoint, EndpointConfigName=config, Tags=given)
+        if out.ok:
+            self.cleanup.add("DeleteEndpoint", endpoint)
+            arns.append(self._created(out.get("EndpointArn"), given))
+        return multiple(*[arn for arn in arns if arn])
+
+    def _unknown_resource(self) -> None:
+        rule_id = "tags.unknown-resource.rejected"
+        arn = f"arn:aws:sagemaker:{getattr(self.s.target, 'region', 'us-east-1')}:123456789012:model/" \
+              f"{self.s.run.unique_name('nomodel')}"
+        for operation, params in (("ListTags", {}), ("AddTags", {"Tags": [{"Key": "k", "Value": "v"}]}),
+                                  ("DeleteTags", {"TagKeys": ["k"]})):
+            with self.s.deciding(rule_id):
+                out = self.s.call(operation, judge_server_errors=True, ResourceArn=arn, **params)
+                self.s.check(rule_id, out.rejected, f"{operation} on {arn}, which names no resource: {out.describe()}")
+
+    @rule(data=st.data(), arn=arns)
+    def add_tags(self, data, arn):
+        current = self.tags[arn]
+        new = data.draw(tags(min_size=1, max_size=6, existing_keys=list(current)), label="Tags")
+        with self.s.deciding("tags.list.reflects-changes", "tags.add.overwrites-existing-key"):
+            out = self.s.call("AddTags", ResourceArn=arn, Tags=new)
+            self.s.check("tags.list.reflects-changes", out.ok, f"AddTags with valid tags refused: {out.describe()}")
+            overwritten = [t["Key"] for t in new if t["Key"] in current]
+            current.update({t["Key"]: t["Value"] for t in new})
+            listed = self._list(arn)
+            if listed is None:
+                return
+            if overwritten:
+                self.s.check("tags.add.overwrites-existing-key",
+                             all(listed.get(k) == current[k] for k in overwritten) and len(listed) == len(current),
+                             f"AddTags overwriting {overwritten}: ListTags gives {_diff(listed, current)}")
+            self.s.check("tags.list.reflects-changes", listed == current, f"after AddTags {new}: {_diff(listed, current)}")
+
+    @rule(data=st.data(), arn=arns, absent=st.booleans())
+    def delete_tags(self, data, arn, absent):
+        current = self.tags[arn]
+        removable = [k for k in current if k not in {t["Key"] for t in self.run_tags}]
+        keys = data.draw(st.lists(st.sampled_from(removable), unique=True, max_size=3), label="keys") if removable else []
+        if absent or not keys:
+            keys = keys + [data.draw(tag_keys(current), label="absent key")]
+        rule_id = "tags.delete.absent-key-harmless" if any(k not in current for k in keys) else "tags.list.reflects-changes"
+        with self.s.deciding(rule_id):
+            out = self.s.call("DeleteTags", ResourceArn=arn, TagKeys=keys)
+            self.s.check(rule_id, out.ok, f"DeleteTags {keys} refused: {out.describe()}")
+            for key in keys:
+                current.pop(key, None)
+            self._expect_listing(arn, f"DeleteTags {keys}", rule_id)
+
+    @rule(data=st.data(), arn=arns)
+    def add_invalid_tags(self, data, arn):
+        """Each kind of invalid AddTags once: refused with a 4xx, the resource's tags unchanged."""
+        for kind, rule_id in INVALID_TAG_KINDS.items():
+            if not self.s.enforced(rule_id):
+                continue
+            bad = data.draw(invalid_tags(kind, self.tags[arn]), label=kind)
+            with self.s.deciding(rule_id, NO_STATE_CHANGE):
+                out = self.s.call("AddTags", ResourceArn=arn, Tags=bad)
+                self.s.check(rule_id, out.rejected, f"AddTags breaking {kind} ({len(bad)} tags): {out.describe()}")
+                listed = self._list(arn)
+                if listed is not None:
+                    check_rule = rule_id if rule_id == "tags.at-most-50-per-resource" else NO_STATE_CHANGE
+                    self.s.check(check_rule, listed == self.tags[arn],
+                                 f"a refused AddTags ({kind}) changed the tags: {_diff(listed, self.tags[arn])}")
+
+    @invariant()
+    def listings_match_model(self):
+        if self.s.run.broken:
+            return
+        for arn in list(self.tags):
+            self._expect_listing(arn, "the last step")
+
+    def teardown(self):
+        self.cleanup.run()
+
+
+def _diff(listed: Dict[str, str], expected: Dict[str, str]) -> str:
+    missing = {k: v for k, v in expected.items() if k not in listed}
+    extra = {k: v for k, v in listed.items() if k not in expected}
+    changed = {k: (listed[k], v) for k, v in expected.items() if k in listed and listed[k] != v}
+    return f"missing {missing}, unexpected {extra}, wrong values (listed, expected) {changed}"
