@@ -6,6 +6,7 @@ import itertools
 import os
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conformance.emulator import Emulator, inprocess
@@ -26,9 +27,13 @@ def emulator() -> Emulator:
     return Emulator(account_id=fresh_account())
 
 
+NO_CLIENT_VALIDATION = Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"})
+
+
 @pytest.fixture
 def sm(emulator):
-    return inprocess.client(emulator.wsgi_app)
+    # No client-side validation: invalid requests must reach the emulator, which has to reject them.
+    return inprocess.client(emulator.wsgi_app, config=NO_CLIENT_VALIDATION)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The one place every SageMaker request is validated, before any handler runs.
 
 1. Schema: ``conformance.shapes.violations(op, payload)`` (the committed ``shapes/``); until
-   they are available, botocore's own parameter validator over the installed model.
+   they are available, ``fallback_schema`` over the installed botocore model.
 2. Documented cross-field rules: ``conformance.documented.request_violations(op, payload, context)``,
    with the context the rules need read from the emulator's state (instance counts, tag
    keys, existing alarms).
@@ -36,17 +36,9 @@ def _schema_violations(operation: str, payload: dict) -> List[Violation]:
 
         return list(shapes.violations(operation, payload))
     except (ImportError, AttributeError, ShapesError):
-        return _botocore_violations(operation, payload)
+        from conformance.emulator import fallback_schema
 
-
-def _botocore_violations(operation: str, payload: dict) -> List[Violation]:
-    """Fallback while ``shapes/`` is unavailable: botocore's validator (no patterns, no enums)."""
-    from botocore.validate import ParamValidator
-
-    from conformance import model
-
-    report = ParamValidator().validate(payload, model.operation_model(operation).input_shape)
-    return [Violation((), "schema", line.strip()) for line in report.generate_report().splitlines()[1:] if line.strip()]
+        return fallback_schema.violations(operation, payload)
 
 
 def _message(violations: Iterable[Violation]) -> str:
