@@ -1,12 +1,449 @@
-"""Search requests (placeholder signature; the full strategy lands in the next commit)."""
+"""Search requests that know the documented rules: property kinds, operators, CONTAINS-once, limits.
+
+``search_requests(resource="Endpoint")`` draws a ``Search`` request dict: a SearchExpression of
+Filters, NestedFilters and SubExpressions (reaching ``max_depth`` >= 3) with And/Or, every
+operator on properties of a kind that supports it and values of that kind, optional
+SortBy/SortOrder/MaxResults. Property names come from the botocore ``SearchRecord`` shape of
+the resource; given ``resources`` (documents as ``conformance.search_eval`` reads them), names
+and values are also drawn from what those resources hold, so searches actually match.
+
+``valid=False`` draws an ``InvalidPayload`` (the whole request) that breaks exactly one rule:
+a documented-rule id of ``conformance.documented`` or a schema ``Constraint``.
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Sequence, Tuple
+
 from hypothesis import strategies as st
 
+from conformance import documented, model, search_eval
+from conformance.search_eval import BOOLEAN, NUMERIC, TEXT, TIMESTAMP
+from conformance.violation import Constraint, InvalidPayload
 
-def search_requests(resource: str = "Endpoint", *, valid: bool = True, resources=None, max_depth: int = 3):
-    return st.just({"Resource": resource, "SearchExpression": {"Filters": [{"Name": "EndpointName", "Operator": "Exists"}]}})
+MAX_ELEMENTS = 50  # SearchRequest.SearchExpression documentation
+_LINE_TERMINATORS = "\n\r\u0085\u2028\u2029"  # '.' in the model's '.+' (Java regex) excludes them
+_SAFE_ALPHABET = st.characters(categories=("L", "N", "P", "S", "Zs"))
+_EXEMPT_PREFIX = {"Experiment": "Experiment.", "ExperimentTrial": "Trial.", "ExperimentTrialComponent": "TrialComponent."}
 
 
-__all__ = ["search_requests"]
+@functools.lru_cache(maxsize=None)
+def _length_bounds(member: str) -> Tuple[int, int]:
+    metadata = model.member_shape("Search", member).metadata
+    return metadata.get("min", 0), metadata.get("max", 10**9)
+
+
+def _fits(member: str, text: str) -> bool:
+    """A name/value the schema accepts: length within bounds and no line terminators ('.+')."""
+    low, high = _length_bounds(member)
+    return low <= len(text) <= high and not any(c in _LINE_TERMINATORS for c in text)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Filterable properties of one resource type."""
+
+    resource: str
+    leaves: Tuple[Tuple[str, str, Tuple[str, ...]], ...]  # (name, kind, enum values)
+    tag_prefixes: Tuple[str, ...]  # e.g. ("Tags",) -> names "Tags.<key>"
+    nested: Dict[str, Tuple[Tuple[str, str, Tuple[str, ...]], ...]] = field(default_factory=dict)
+    exempt_names: Tuple[str, ...] = ()  # documented multi-Contains names of this resource
+    aliases: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = ()  # exempt names usable as text filters
+
+
+@functools.lru_cache(maxsize=None)
+def catalogue(resource: str) -> Catalogue:
+    shape = search_eval.record_shape(resource)
+    leaves: List[Tuple[str, str, Tuple[str, ...]]] = []
+    tag_prefixes: List[str] = []
+    lists: List[str] = []
+
+    def walk(node, prefix: str, depth: int) -> None:
+        for member, sub in node.members.items():
+            name = prefix + member
+            if sub.type_name == "list" and sub.member.name == "Tag":
+                tag_prefixes.append(name)
+                continue
+            inner, is_list = sub, False
+            while inner.type_name == "list":
+                inner, is_list = inner.member, True
+            if inner.type_name == "structure":
+                if depth < 2:
+                    if is_list:
+                        lists.append(name)
+                    walk(inner, name + ".", depth + 1)
+            elif inner.type_name != "map":
+                kind = search_eval.property_type(resource, name)
+                if kind in (TEXT, NUMERIC, BOOLEAN, TIMESTAMP):
+                    leaves.append((name, kind, tuple(getattr(inner, "enum", None) or ())))
+
+    if shape is not None:
+        walk(shape, "", 0)
+    nested = {name: tuple(leaf for leaf in leaves if leaf[0].startswith(name + ".")) for name in lists}
+    nested = {name: inner for name, inner in nested.items() if inner}
+    exempt = tuple(n for n in documented.contains_exempt_names() if n.startswith(_EXEMPT_PREFIX.get(resource, "\0")))
+    extra = tuple((n, TEXT, ()) for n in exempt if not n.endswith((".Tags", "Artifacts")))
+    return Catalogue(resource, tuple(leaves), tuple(tag_prefixes), nested, exempt, extra)
+
+
+# -------------------------------------------------------------- values by kind
+
+def format_value(value, kind: str) -> Optional[str]:
+    """A resource value written as a filter Value of ``kind`` (None when it cannot be)."""
+    if kind == TIMESTAMP:
+        seconds = search_eval.parse_timestamp(value)
+        if seconds is None:
+            return None
+        return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime(search_eval.TIMESTAMP_FORMAT)
+    if kind == NUMERIC:
+        number = search_eval.parse_number(value)
+        if number is None:
+            return None
+        return str(int(number)) if number == int(number) else f"{number:.6f}".rstrip("0")
+    if kind == BOOLEAN:
+        return ("true" if value else "false") if isinstance(value, bool) else None
+    return value if isinstance(value, str) and _fits("SearchExpression.Filters.Value", value) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _kind_values(kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
+    if kind == TIMESTAMP:
+        return st.datetimes(datetime(2015, 1, 1), datetime(2035, 1, 1)).map(
+            lambda d: d.strftime(search_eval.TIMESTAMP_FORMAT))
+    if kind == NUMERIC:
+        return st.integers(-5, 200).map(str) | st.floats(0, 200, allow_nan=False).map(
+            lambda f: format_value(round(f, 3), NUMERIC))
+    if kind == BOOLEAN:
+        return st.sampled_from(["true", "false"])
+    if enum:
+        return st.sampled_from(enum)
+    return st.text(_SAFE_ALPHABET, min_size=1, max_size=20)
+
+
+class _Context:
+    def __init__(self, resource: str, resources: Sequence[dict]):
+        self.cat = catalogue(resource)
+        self.resources = list(resources or [])
+        keys = sorted({tag["Key"] for prefix in self.cat.tag_prefixes for r in self.resources
+                       for tag in _tags_at(r, prefix) if isinstance(tag.get("Key"), str)})
+        self.tag_names = tuple(f"{prefix}.{key}" for prefix in self.cat.tag_prefixes for key in keys
+                               if _fits("SearchExpression.Filters.Name", f"{prefix}.{key}"))
+        self.present = tuple(leaf for leaf in self.cat.leaves
+                             if any(search_eval.resolve(r, leaf[0]) for r in self.resources))
+
+        self._observed: Dict[Tuple[str, str], List[str]] = {}
+        self._strategies: Dict[tuple, st.SearchStrategy] = {}  # built once: building is costly per draw
+
+    def observed(self, name: str, kind: str) -> List[str]:
+        if (name, kind) not in self._observed:
+            values = {format_value(v, kind) for r in self.resources for v in search_eval.resolve(r, name)}
+            self._observed[name, kind] = sorted(v for v in values if v is not None)
+        return self._observed[name, kind]
+
+    def leaves(self, kinds: Optional[Tuple[str, ...]] = None, within: Optional[str] = None,
+               aliases: bool = False) -> st.SearchStrategy:
+        key = ("leaves", kinds, within, aliases)
+        if key not in self._strategies:
+            self._strategies[key] = self._leaves(kinds, within, aliases)
+        return self._strategies[key]
+
+    def _leaves(self, kinds, within, aliases) -> st.SearchStrategy:
+        pool = self.cat.nested[within] if within else self.cat.leaves
+        pool = tuple(leaf for leaf in pool if kinds is None or leaf[1] in kinds)
+        present = tuple(leaf for leaf in self.present if leaf in pool)
+        tags = () if within or (kinds and TEXT not in kinds) else self.tag_names
+        options = [st.sampled_from(pool)] if pool else []
+        if aliases and self.cat.aliases and not within and (kinds is None or TEXT in kinds):
+            # Documented multi-Contains names (shape-less aliases): only in valid requests.
+            options.append(st.sampled_from(self.cat.aliases))
+        if present:
+            options.append(st.sampled_from(present))
+        if tags:
+            options.append(st.sampled_from(tags).map(lambda n: (n, TEXT, ())))
+        if not within and self.cat.tag_prefixes and (kinds is None or TEXT in kinds):
+            options.append(st.tuples(st.sampled_from(self.cat.tag_prefixes),
+                                     st.text(_SAFE_ALPHABET.filter(lambda c: c not in ","), min_size=1, max_size=12))
+                           .map(lambda pk: (f"{pk[0]}.{pk[1]}", TEXT, ())))
+        if not options:
+            return st.nothing()
+        return st.one_of(options)
+
+    def values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
+        key = ("values", name, kind, enum)
+        if key not in self._strategies:
+            observed = self.observed(name, kind)
+            base = _kind_values(kind, enum)
+            self._strategies[key] = st.one_of(st.sampled_from(observed), base) if observed else base
+        return self._strategies[key]
+
+
+def _tags_at(resource, prefix: str) -> list:
+    node = resource
+    for part in prefix.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return [t for t in node if isinstance(t, dict)] if isinstance(node, list) else []
+
+
+_OPERATORS_BY_KIND = {
+    TEXT: lambda op: op not in search_eval.ORDERING_OPERATORS,
+    NUMERIC: lambda op: op not in search_eval.TEXT_ONLY_OPERATORS,
+    TIMESTAMP: lambda op: op not in search_eval.TEXT_ONLY_OPERATORS,
+    BOOLEAN: lambda op: op in ("Equals", "NotEquals", "Exists", "NotExists"),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _ints(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+_BOOLEANS = st.booleans()
+
+
+@functools.lru_cache(maxsize=None)
+def _operators_for(kind: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([op for op in search_eval.operators() if _OPERATORS_BY_KIND[kind](op)])
+
+
+@st.composite
+def _filter(draw, ctx: _Context, within: Optional[str] = None) -> dict:
+    name, kind, enum = draw(ctx.leaves(within=within, aliases=True))
+    operator = draw(_operators_for(kind))
+    flt = {"Name": name}
+    if operator != "Equals" or draw(_BOOLEANS):  # Equals is also the documented default
+        flt["Operator"] = operator
+    if operator in ("Exists", "NotExists"):
+        return flt
+    value = draw(ctx.values(name, kind, enum))
+    if operator == "In":
+        value = ",".join([value] + draw(st.lists(ctx.values(name, kind, enum), max_size=2)))
+    elif operator == "Contains" and len(value) > 1 and draw(_BOOLEANS):
+        start = draw(_ints(0, len(value) - 1))
+        value = value[start:draw(_ints(start + 1, len(value)))]
+    flt["Value"] = value if _fits("SearchExpression.Filters.Value", value) else "x"
+    return flt
+
+
+@st.composite
+def _expression(draw, ctx: _Context, depth: int, max_depth: int, budget: List[int]) -> dict:
+    """An expression using at most ``budget[0]`` elements (>= 1); the budget shrinks as it draws."""
+    expr: dict = {}
+    filters = [draw(_filter(ctx)) for _ in range(draw(_ints(0, min(4, budget[0]))))]
+    budget[0] -= len(filters)
+    nested = []
+    if ctx.cat.nested and budget[0] >= 2:
+        for _ in range(draw(_ints(0, 2))):
+            if budget[0] < 2:
+                break
+            prop = draw(st.sampled_from(sorted(ctx.cat.nested)))
+            inner = [draw(_filter(ctx, within=prop)) for _ in range(draw(_ints(1, min(3, budget[0] - 1))))]
+            budget[0] -= 1 + len(inner)
+            nested.append({"NestedPropertyName": prop, "Filters": inner})
+    subs = []
+    if depth < max_depth:
+        for _ in range(draw(_ints(0, 3))):
+            if budget[0] < 2:
+                break
+            budget[0] -= 1
+            subs.append(draw(_expression(ctx, depth + 1, max_depth, budget)))
+    if not (filters or nested or subs):
+        filters = [draw(_filter(ctx))]
+        budget[0] -= 1
+    for key, items in (("Filters", filters), ("NestedFilters", nested), ("SubExpressions", subs)):
+        if items:
+            expr[key] = items
+    operator = draw(_boolean_operators())
+    if operator:
+        expr["Operator"] = operator
+    return expr
+
+
+@functools.lru_cache(maxsize=None)
+def _boolean_operators() -> st.SearchStrategy[Optional[str]]:
+    return st.sampled_from([None] + list(model.member_shape("Search", "SearchExpression.Operator").enum))
+
+
+def _limit_contains(expression: dict) -> dict:
+    """Keep the first non-exempt Contains; later ones become Equals (still valid on text)."""
+    seen = False
+    for _, flt, _ in documented.iter_filters(expression):
+        if flt.get("Operator") == "Contains" and not documented.contains_exempt(flt["Name"]):
+            if seen:
+                flt["Operator"] = "Equals"
+            seen = True
+    return expression
+
+
+@st.composite
+def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[str]) -> dict:
+    request: dict = {"Resource": ctx.cat.resource}
+    if ctx.cat.leaves and draw(st.integers(0, 9)) > 0:
+        budget = [draw(st.integers(1, MAX_ELEMENTS))]
+        request["SearchExpression"] = _limit_contains(draw(_expression(ctx, 1, max_depth, budget)))
+    if ctx.cat.leaves and draw(st.booleans()):
+        request["SortBy"] = draw(ctx.leaves(kinds=(TEXT, NUMERIC, TIMESTAMP)))[0]
+    if draw(st.booleans()):
+        request["SortOrder"] = draw(st.sampled_from(model.member_shape("Search", "SortOrder").enum))
+    if draw(st.booleans()):
+        metadata = model.member_shape("Search", "MaxResults").metadata
+        request["MaxResults"] = draw(st.integers(metadata["min"], metadata["max"]))
+    if next_token is not None:
+        request["NextToken"] = next_token
+    return request
+
+
+def _simple_filter(ctx: _Context, draw, kinds=(TEXT, NUMERIC, TIMESTAMP, BOOLEAN)) -> dict:
+    """A filter that can never add a Contains."""
+    name, kind, enum = draw(ctx.leaves(kinds=kinds))
+    return {"Name": name, "Operator": "Exists"} if draw(st.booleans()) else \
+        {"Name": name, "Operator": "Equals", "Value": draw(ctx.values(name, kind, enum))}
+
+
+@st.composite
+def _invalid_request(draw, ctx: "_Context", max_depth: int):
+    resource = ctx.cat.resource
+    base = draw(_valid_request(ctx, max_depth, None))
+    expression = base.setdefault("SearchExpression", {"Filters": [_simple_filter(ctx, draw)]})
+    kinds_of = {leaf[1] for leaf in ctx.cat.leaves}
+    variants = ["contains", "fifty", "empty", "list-max", "max-results", "sort-order"]
+    if TEXT in kinds_of:
+        variants.append("ordering-on-text")
+    if kinds_of & {NUMERIC, TIMESTAMP}:
+        variants.append("text-op-on-non-text")
+    if NUMERIC in kinds_of:
+        variants.append("numeric-value")
+    if TIMESTAMP in kinds_of:
+        variants.append("timestamp-value")
+    if resource in documented.NAME_CHECKED_RESOURCES:
+        variants.append("unknown-name")
+    variant = draw(st.sampled_from(variants))
+    root = ("SearchExpression",)
+
+    def add_filter(flt: dict) -> Tuple:
+        """Insert ``flt`` into the top-level Filters (room permitting) and return its path."""
+        filters = expression.setdefault("Filters", [])
+        if len(filters) >= 20:
+            filters.pop()
+        index = draw(st.integers(0, len(filters)))
+        filters.insert(index, flt)
+        return root + ("Filters", index)
+
+    if variant == "contains":
+        for kind in ("first", "second"):
+            name, _, enum = draw(ctx.leaves(kinds=(TEXT,)).filter(lambda leaf: not documented.contains_exempt(leaf[0])))
+            add_filter({"Name": name, "Operator": "Contains", "Value": draw(ctx.values(name, TEXT, enum))})
+        if documented.search_element_count(expression) > MAX_ELEMENTS:
+            expression.pop("SubExpressions", None)
+            expression.pop("NestedFilters", None)
+        paths = [p for p, f, _ in documented.iter_filters(expression)
+                 if f.get("Operator") == "Contains" and not documented.contains_exempt(f["Name"])]
+        return InvalidPayload(base, paths[1] + ("Operator",), "search.contains-at-most-once")
+    if variant == "fifty":
+        subs = draw(st.integers(11, 20))
+        base["SearchExpression"] = {
+            "Filters": [_simple_filter(ctx, draw) for _ in range(20)],
+            "SubExpressions": [{"Filters": [_simple_filter(ctx, draw)]} for _ in range(subs)]}
+        if ctx.cat.nested:
+            prop = sorted(ctx.cat.nested)[0]
+            base["SearchExpression"]["NestedFilters"] = [
+                {"NestedPropertyName": prop, "Filters": [{"Name": ctx.cat.nested[prop][0][0], "Operator": "Exists"}]}
+                for _ in range(20)]
+        else:  # without nested filters: 20 filters + 20 subexpressions of 2 filters each
+            base["SearchExpression"]["SubExpressions"] = [{"Filters": [_simple_filter(ctx, draw) for _ in range(2)]}
+                                                          for _ in range(20)]
+        return InvalidPayload(base, root, "search.at-most-50-elements")
+    if variant == "empty":
+        where = draw(st.sampled_from(["root", "sub"]))
+        empty = {"Operator": draw(st.sampled_from(["And", "Or"]))} if draw(st.booleans()) else {}
+        if where == "root":
+            base["SearchExpression"] = empty
+            return InvalidPayload(base, root, "search.expression-not-empty")
+        subs = expression.setdefault("SubExpressions", [])
+        if len(subs) >= 20:
+            subs.pop()
+        if documented.search_element_count(expression) >= MAX_ELEMENTS:
+            expression.pop("NestedFilters", None)
+            subs.clear()
+        index = draw(st.integers(0, len(subs)))
+        subs.insert(index, empty)
+        return InvalidPayload(base, root + ("SubExpressions", index), "search.expression-not-empty")
+    if variant == "list-max":
+        base["SearchExpression"] = {"Filters": [_simple_filter(ctx, draw) for _ in range(21 + draw(st.integers(0, 3)))]}
+        return InvalidPayload(base, root + ("Filters",), Constraint.MAX.value)
+    if variant == "max-results":
+        base["MaxResults"] = model.member_shape("Search", "MaxResults").metadata["max"] + draw(st.integers(1, 50))
+        return InvalidPayload(base, ("MaxResults",), Constraint.MAX.value)
+    if variant == "sort-order":
+        base["SortOrder"] = draw(st.sampled_from(["ascending", "DESC", "Up", "Random"]))
+        return InvalidPayload(base, ("SortOrder",), Constraint.ENUM.value)
+    _shrink_for_one_more(expression)
+    if variant == "ordering-on-text":
+        name, _, enum = draw(ctx.leaves(kinds=(TEXT,)))
+        operator = draw(st.sampled_from(sorted(search_eval.ORDERING_OPERATORS)))
+        path = add_filter({"Name": name, "Operator": operator, "Value": draw(ctx.values(name, TEXT, enum))})
+        return InvalidPayload(base, path + ("Operator",), "search.operator-not-for-text")
+    if variant == "text-op-on-non-text":
+        name, kind, enum = draw(ctx.leaves(kinds=(NUMERIC, TIMESTAMP)))
+        operator = draw(st.sampled_from(sorted(search_eval.TEXT_ONLY_OPERATORS)))
+        if operator == "Contains":  # a second Contains would also break CONTAINS-once
+            _drop_contains(expression)
+        path = add_filter({"Name": name, "Operator": operator, "Value": draw(ctx.values(name, kind, enum))})
+        return InvalidPayload(base, path + ("Operator",), "search.operator-only-for-text")
+    if variant in ("numeric-value", "timestamp-value"):
+        kind = NUMERIC if variant == "numeric-value" else TIMESTAMP
+        name, _, _ = draw(ctx.leaves(kinds=(kind,)))
+        operator = draw(st.sampled_from(["Equals", "NotEquals", "GreaterThan", "LessThanOrEqualTo"]))
+        bad = draw(st.sampled_from(["abc", "1O", "one", "2021-13-45T00:00:00", "yesterday", "12:00", "NaN-ish"]))
+        if kind == NUMERIC and search_eval.parse_number(bad) is not None:
+            bad = "abc"
+        path = add_filter({"Name": name, "Operator": operator, "Value": bad})
+        return InvalidPayload(base, path + ("Value",), f"search.{variant}")
+    # unknown-name
+    name = draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12)
+                .map(lambda s: "NoSuch" + s).filter(lambda n: search_eval.property_type(resource, n) is None))
+    path = add_filter({"Name": name, "Operator": "Exists"})
+    return InvalidPayload(base, path + ("Name",), "search.valid-property-name")
+
+
+def _shrink_for_one_more(expression: dict) -> None:
+    """Leave room for one more top-level filter under the 50-element limit."""
+    while documented.search_element_count(expression) >= MAX_ELEMENTS:
+        for key in ("SubExpressions", "NestedFilters"):
+            if expression.get(key):
+                expression[key].pop()
+                if not expression[key]:
+                    del expression[key]
+                break
+        else:
+            expression["Filters"].pop()
+    if not (expression.get("Filters") or expression.get("NestedFilters") or expression.get("SubExpressions")):
+        expression.pop("Operator", None)
+
+
+def _drop_contains(expression: dict) -> None:
+    for _, flt, _ in documented.iter_filters(expression):
+        if flt.get("Operator") == "Contains":
+            flt["Operator"] = "Exists"
+            flt.pop("Value", None)
+
+
+def search_requests(resource: str = "Endpoint", *, valid: bool = True, resources: Sequence[dict] = (),
+                    max_depth: int = 3, next_token: Optional[str] = None) -> st.SearchStrategy:
+    """Search requests for ``resource`` (a value of the model's ResourceType enum).
+
+    resources: documents of that type (see ``conformance.search_eval``) to draw names/values from.
+    max_depth: deepest SubExpressions nesting (the top expression is depth 1).
+    next_token: a NextToken to include (valid requests only; tokens come from earlier responses).
+    """
+    if resource not in model.member_shape("Search", "Resource").enum:
+        raise ValueError(f"unknown Search resource {resource!r}")
+    ctx = _Context(resource, resources)
+    if valid:
+        return _valid_request(ctx, max_depth, next_token)
+    return _invalid_request(ctx, max_depth)
+
+
+__all__ = ["search_requests", "catalogue", "Catalogue", "format_value", "MAX_ELEMENTS"]
