@@ -20,45 +20,45 @@ pytestmark = pytest.mark.fuzz
 
 
 def _option(config, name, default=None):
-    try:
-        return config.getoption(name)
-    except ValueError:  # the option is not registered (an older plugin): behave as if not given
-        return default
-
-
-def _target_kind(config) -> str:
-    from conformance.targets.spec import parse_spec
-
-    return parse_spec(str(_option(config, "target", "reference") or "reference")).kind
+    value = config.getoption(name, default=None)
+    return default if value is None else value
 
 
 def pytest_generate_tests(metafunc):
     if "fuzzed_operation" not in metafunc.fixturenames:
         return
+    from conformance.errors import ConformanceError
     from conformance.model import operation_names
+    from conformance.plugin import state_of
+    from conformance.targets.spec import parse_spec
 
     config = metafunc.config
-    operations = operations_for_run(
-        operation_names(),
-        patterns=_option(config, "operations"),
-        markexpr=_option(config, "markexpr"),
-        target_kind=_target_kind(config),
-        allow_mutating=bool(_option(config, "fuzz_mutating", False)),
-        seed=int(_option(config, "seed", 0) or 0),
-    )
+    # The run's seed, shared by the xdist controller with every worker: all collect the same sample.
+    seed = state_of(config).seed
+    try:
+        operations = operations_for_run(
+            operation_names(),
+            patterns=_option(config, "operations"),
+            markexpr=_option(config, "markexpr"),
+            target_kind=parse_spec(_option(config, "target", "reference")).kind,
+            allow_mutating=bool(_option(config, "fuzz_mutating", False)),
+            seed=seed,
+        )
+    except ConformanceError as err:
+        pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
     metafunc.parametrize("fuzzed_operation", operations)
 
 
 def test_operation_fuzzed(fuzzed_operation, conformance_target, conformance_recorder, conformance_settings):
-    client = conformance_target.client()
+    # The raw client: botocore's own exceptions, no classification; the target's hooks count each request.
+    client = conformance_target.raw_client()
     seed = int(conformance_settings.seed or 0)
     outcome = fuzz_operation(
         api_operation(load_api(), fuzzed_operation),
         AwsJsonTransport(client),
         max_examples=conformance_settings.max_examples,
         seed=seed,
-        on_request=conformance_recorder.request,
-        setup=client_setup(conformance_target.kind, client.meta.endpoint_url),
+        setup=client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url),
     )
     failure = outcome.failure
     conformance_recorder.operation(
