@@ -31,13 +31,6 @@ RULES = declare(
             "SearchExpression.Filters.Operator",
         ),
         Rule(
-            "search.contains.documented-exceptions",
-            AREA,
-            "Search MUST NOT apply the single-Contains limit to the properties the documentation exempts.",
-            "Search",
-            "SearchExpression.Filters.Operator",
-        ),
-        Rule(
             "search.at-most-50-elements",
             AREA,
             "Search MUST reject a SearchExpression with more than 50 filters, nested filters and sub-expressions in "
