@@ -12,7 +12,7 @@ Every bound and enum comes from the botocore model.
 from __future__ import annotations
 
 import functools
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple, Union
 
 from hypothesis import strategies as st
 
@@ -24,6 +24,7 @@ _BG = "DeploymentConfig.BlueGreenUpdatePolicy"
 _TRC = _BG + ".TrafficRoutingConfiguration"
 _ROLL = "DeploymentConfig.RollingUpdatePolicy"
 ROLLING = "ROLLING"  # routing= value selecting a RollingUpdatePolicy instead of blue/green
+Counts = Tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=None)
@@ -48,61 +49,62 @@ def _integers(member: str, low: Optional[int] = None, high: Optional[int] = None
                        min(schema_high, high if high is not None else schema_high))
 
 
-def _size_range(kind: str, low_percent: int, high_percent: int, instance_count: int) -> Optional[Tuple[int, int]]:
-    """Values of a CapacitySize of ``kind`` within [low%, high%] of ``instance_count``; None if empty."""
+def _size_range(kind: str, low_percent: int, high_percent: int, counts: Counts) -> Optional[Tuple[int, int]]:
+    """Values of a CapacitySize of ``kind`` within [low%, high%] of every count in ``counts``; None if empty."""
     value_min = _bounds(_TRC + ".CanarySize.Value")[0]
     if kind == "CAPACITY_PERCENT":
         low, high = low_percent, high_percent
-    else:
-        low, high = -(-low_percent * instance_count // 100), (high_percent * instance_count) // 100
+    else:  # integer arithmetic: the boundaries are exact
+        low = max(-(-low_percent * count // 100) for count in counts)
+        high = min(high_percent * count // 100 for count in counts)
     low = max(low, value_min)
     return (low, high) if low <= high else None
 
 
-def _sizes(low_percent: int, high_percent: int, instance_count: int) -> st.SearchStrategy[dict]:
+def _sizes(low_percent: int, high_percent: int, counts: Counts) -> st.SearchStrategy[dict]:
     options = []
     for kind in capacity_types():
-        span = _size_range(kind, low_percent, high_percent, instance_count)
+        span = _size_range(kind, low_percent, high_percent, counts)
         if span:
             options.append(st.integers(*span).map(lambda value, kind=kind: {"Type": kind, "Value": value}))
     if not options:
-        raise ValueError(f"no capacity size within {low_percent}-{high_percent}% of {instance_count} instances")
+        raise ValueError(f"no capacity size within {low_percent}-{high_percent}% of {counts} instances")
     return st.one_of(options)
 
 
-def _outside_sizes(low_percent: int, high_percent: int, instance_count: int) -> st.SearchStrategy[dict]:
-    """CapacitySizes (schema-valid) below low% or above high% of ``instance_count``."""
+def _outside_sizes(low_percent: int, high_percent: int, counts: Counts) -> st.SearchStrategy[dict]:
+    """CapacitySizes (schema-valid) below low% or above high% of at least one count in ``counts``."""
     value_min = _bounds(_TRC + ".CanarySize.Value")[0]
     options = []
     for kind in capacity_types():
-        scale = 100 if kind == "CAPACITY_PERCENT" else instance_count
-        below_max = -(-low_percent * scale // 100) - 1  # largest value strictly below low%
-        above_min = (high_percent * scale) // 100 + 1  # smallest value strictly above high%
+        scales = (100,) if kind == "CAPACITY_PERCENT" else counts
+        below_max = max(-(-low_percent * scale // 100) for scale in scales) - 1  # strictly below low% somewhere
+        above_min = min(high_percent * scale // 100 for scale in scales) + 1  # strictly above high% somewhere
         if below_max >= value_min:
             options.append(st.integers(value_min, below_max).map(lambda v, kind=kind: {"Type": kind, "Value": v}))
-        options.append(st.integers(above_min, max(above_min, 2 * scale)).map(
-            lambda v, kind=kind: {"Type": kind, "Value": v}))
+        top = max(above_min, 2 * max(scales))
+        options.append(st.integers(above_min, top).map(lambda v, kind=kind: {"Type": kind, "Value": v}))
     return st.one_of(options)
 
 
-def _canary_feasible(instance_count: int) -> bool:
-    return any(_size_range(kind, 0, 50, instance_count) for kind in capacity_types())
+def _canary_feasible(counts: Counts) -> bool:
+    return any(_size_range(kind, 0, 50, counts) for kind in capacity_types())
 
 
 @st.composite
-def _traffic_routing(draw, routing: str, instance_count: int, wait: Optional[int] = None) -> dict:
+def _traffic_routing(draw, routing: str, counts: Counts, wait: Optional[int] = None) -> dict:
     config = {"Type": routing,
               "WaitIntervalInSeconds": wait if wait is not None else draw(_integers(_TRC + ".WaitIntervalInSeconds"))}
     if routing == "CANARY":
-        config["CanarySize"] = draw(_sizes(0, 50, instance_count))
+        config["CanarySize"] = draw(_sizes(0, 50, counts))
     elif routing == "LINEAR":
-        config["LinearStepSize"] = draw(_sizes(10, 50, instance_count))
+        config["LinearStepSize"] = draw(_sizes(10, 50, counts))
     return config
 
 
 @st.composite
-def _blue_green(draw, routing: str, instance_count: int) -> dict:
-    traffic = draw(_traffic_routing(routing, instance_count))
+def _blue_green(draw, routing: str, counts: Counts) -> dict:
+    traffic = draw(_traffic_routing(routing, counts))
     policy = {"TrafficRoutingConfiguration": traffic}
     termination = draw(st.none() | _integers(_BG + ".TerminationWaitInSeconds"))
     if termination is not None:
@@ -115,13 +117,13 @@ def _blue_green(draw, routing: str, instance_count: int) -> dict:
 
 
 @st.composite
-def _rolling(draw, instance_count: int) -> dict:
-    policy = {"MaximumBatchSize": draw(_sizes(5, 50, instance_count)),
+def _rolling(draw, counts: Counts) -> dict:
+    policy = {"MaximumBatchSize": draw(_sizes(5, 50, counts)),
               "WaitIntervalInSeconds": draw(_integers(_ROLL + ".WaitIntervalInSeconds"))}
     if draw(st.booleans()):
         policy["MaximumExecutionTimeoutInSeconds"] = draw(_integers(_ROLL + ".MaximumExecutionTimeoutInSeconds"))
     if draw(st.booleans()):  # undocumented bounds beyond "default 100% of total capacity": stay within it
-        policy["RollbackMaximumBatchSize"] = draw(_sizes(1, 100, instance_count))
+        policy["RollbackMaximumBatchSize"] = draw(_sizes(1, 100, counts))
     return policy
 
 
@@ -140,25 +142,25 @@ def _alarm_names_strategy(alarm_names: Optional[Sequence[str]]) -> Optional[st.S
     return st.lists(name, min_size=low, max_size=min(high, 3), unique=True)
 
 
-def _routings(routing: Optional[str], instance_count: int) -> Tuple[str, ...]:
-    feasible = [r for r in routing_types() if r == "ALL_AT_ONCE" or _canary_feasible(instance_count)]
-    feasible += [ROLLING] if _size_range("CAPACITY_PERCENT", 5, 50, instance_count) else []
+def _routings(routing: Optional[str], counts: Counts) -> Tuple[str, ...]:
+    feasible = [r for r in routing_types() if r == "ALL_AT_ONCE" or _canary_feasible(counts)]
+    feasible += [ROLLING] if _size_range("CAPACITY_PERCENT", 5, 50, counts) else []
     if routing is None:
         return tuple(feasible)
     if routing not in feasible:
-        raise ValueError(f"routing {routing!r} is not one of {feasible} for {instance_count} instance(s)")
+        raise ValueError(f"routing {routing!r} is not one of {feasible} for {counts} instance(s)")
     return (routing,)
 
 
 @st.composite
-def _valid_config(draw, instance_count: int, routing: Optional[str], alarm_names: Optional[Sequence[str]]) -> dict:
-    choices = _routings(routing, instance_count)
+def _valid_config(draw, counts: Counts, routing: Optional[str], alarm_names: Optional[Sequence[str]]) -> dict:
+    choices = _routings(routing, counts)
     chosen = draw(st.sampled_from(choices + ((None,) if routing is None else ())))
     config: dict = {}
     if chosen == ROLLING:
-        config["RollingUpdatePolicy"] = draw(_rolling(instance_count))
+        config["RollingUpdatePolicy"] = draw(_rolling(counts))
     elif chosen is not None:
-        config["BlueGreenUpdatePolicy"] = draw(_blue_green(chosen, instance_count))
+        config["BlueGreenUpdatePolicy"] = draw(_blue_green(chosen, counts))
     alarms = _alarm_names_strategy(alarm_names)
     if alarms is not None and (draw(st.booleans()) or chosen is None):
         config["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": n} for n in draw(alarms)]}
@@ -166,7 +168,7 @@ def _valid_config(draw, instance_count: int, routing: Optional[str], alarm_names
 
 
 @st.composite
-def _invalid_config(draw, instance_count: int, routing: Optional[str], alarm_names: Optional[Sequence[str]]):
+def _invalid_config(draw, counts: Counts, routing: Optional[str], alarm_names: Optional[Sequence[str]]):
     kinds = ["canary-missing", "linear-missing", "timeout", "single-policy", "canary-big", "linear-out",
              "rolling-out", "wait-max", "timeout-min", "routing-enum", "routing-wait-missing"]
     if alarm_names:
@@ -185,23 +187,23 @@ def _invalid_config(draw, instance_count: int, routing: Optional[str], alarm_nam
         return InvalidPayload({"DeploymentConfig": config}, path, constraint)
 
     if kind == "canary-missing":
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", instance_count)) | {"Type": "CANARY"}}},
+        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", counts)) | {"Type": "CANARY"}}},
                     trc + ("CanarySize",), "deployment.canary-size-required")
     if kind == "linear-missing":
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", instance_count)) | {"Type": "LINEAR"}}},
+        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", counts)) | {"Type": "LINEAR"}}},
                     trc + ("LinearStepSize",), "deployment.linear-step-size-required")
     if kind == "canary-big":
         traffic = {"Type": "CANARY", "WaitIntervalInSeconds": draw(_integers(_TRC + ".WaitIntervalInSeconds")),
-                   "CanarySize": draw(_outside_sizes(0, 50, instance_count))}
+                   "CanarySize": draw(_outside_sizes(0, 50, counts))}
         return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": traffic}},
                     trc + ("CanarySize", "Value"), "deployment.canary-size-at-most-half")
     if kind == "linear-out":
         traffic = {"Type": "LINEAR", "WaitIntervalInSeconds": draw(_integers(_TRC + ".WaitIntervalInSeconds")),
-                   "LinearStepSize": draw(_outside_sizes(10, 50, instance_count))}
+                   "LinearStepSize": draw(_outside_sizes(10, 50, counts))}
         return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": traffic}},
                     trc + ("LinearStepSize", "Value"), "deployment.linear-step-size-10-to-50-percent")
     if kind == "rolling-out":
-        policy = {"MaximumBatchSize": draw(_outside_sizes(5, 50, instance_count)),
+        policy = {"MaximumBatchSize": draw(_outside_sizes(5, 50, counts)),
                   "WaitIntervalInSeconds": draw(_integers(_ROLL + ".WaitIntervalInSeconds"))}
         return wrap({"RollingUpdatePolicy": policy}, ("DeploymentConfig", "RollingUpdatePolicy", "MaximumBatchSize",
                                                       "Value"), "deployment.rolling-batch-size-5-to-50-percent")
@@ -215,10 +217,10 @@ def _invalid_config(draw, instance_count: int, routing: Optional[str], alarm_nam
         return wrap({"BlueGreenUpdatePolicy": policy}, bg + ("MaximumExecutionTimeoutInSeconds",),
                     "deployment.timeout-exceeds-waits")
     if kind == "single-policy":
-        chosen = draw(st.sampled_from([r for r in _routings(None, instance_count) if r != ROLLING]))
-        rolling_ok = _size_range("CAPACITY_PERCENT", 5, 50, instance_count) is not None
-        config = {"BlueGreenUpdatePolicy": draw(_blue_green(chosen, instance_count)),
-                  "RollingUpdatePolicy": draw(_rolling(instance_count)) if rolling_ok else {}}
+        chosen = draw(st.sampled_from([r for r in _routings(None, counts) if r != ROLLING]))
+        rolling_ok = _size_range("CAPACITY_PERCENT", 5, 50, counts) is not None
+        config = {"BlueGreenUpdatePolicy": draw(_blue_green(chosen, counts)),
+                  "RollingUpdatePolicy": draw(_rolling(counts)) if rolling_ok else {}}
         return wrap(config, ("DeploymentConfig", "RollingUpdatePolicy"), "deployment.single-update-policy")
     if kind == "alarm-unknown":
         known = set(alarm_names or ())
@@ -251,22 +253,25 @@ def _invalid_config(draw, instance_count: int, routing: Optional[str], alarm_nam
                 trc + ("WaitIntervalInSeconds",), Constraint.REQUIRED.value)
 
 
-def deployment_configs(instance_count: int = 2, *, valid: bool = True, routing: Optional[str] = None,
-                       alarm_names: Optional[Sequence[str]] = None) -> st.SearchStrategy:
+def deployment_configs(instance_count: Union[int, Sequence[int]] = 2, *, valid: bool = True,
+                       routing: Optional[str] = None, alarm_names: Optional[Sequence[str]] = None) -> st.SearchStrategy:
     """DeploymentConfig for variants of ``instance_count`` instances.
 
+    instance_count: one count, or the counts of every variant the deployment runs on (valid
+    configs then satisfy each size rule for all of them; invalid ones break it for at least one).
     routing: None (any, including no update policy), "ALL_AT_ONCE" / "CANARY" / "LINEAR"
     (BlueGreenUpdatePolicy with that traffic routing) or "ROLLING" (RollingUpdatePolicy).
     alarm_names: names of CloudWatch alarms AutoRollbackConfiguration may use (e.g. alarms a machine
     created); None draws arbitrary names, [] never adds alarms. With valid=False and alarm names
     given, one variant names an alarm outside them (rule ``deployment.alarms-exist``).
     """
-    if instance_count < 1:
-        raise ValueError("instance_count must be at least 1")
+    counts = (instance_count,) if isinstance(instance_count, int) else tuple(instance_count)
+    if not counts or any(not isinstance(c, int) or c < 1 for c in counts):
+        raise ValueError(f"instance counts must be integers >= 1, got {instance_count!r}")
     if valid:
-        _routings(routing, instance_count)  # fail at definition time, with the reason
-        return _valid_config(instance_count, routing, alarm_names)
-    return _invalid_config(instance_count, routing, alarm_names)
+        _routings(routing, counts)  # fail at definition time, with the reason
+        return _valid_config(counts, routing, alarm_names)
+    return _invalid_config(counts, routing, alarm_names)
 
 
 __all__ = ["deployment_configs", "routing_types", "capacity_types", "ROLLING"]
