@@ -311,10 +311,18 @@ class _Hooks:
     def _call(self) -> Optional[Call]:
         return getattr(self.target._current, "call", None)
 
-    def answered(self, response_dict, **_kwargs):
+    def answered(self, response_dict, operation_model, **_kwargs):
+        """Before botocore parses: note the status, and refuse what is not the protocol at all."""
+        status = int(response_dict.get("status_code", 0))
         call = self._call()
         if call is not None:
-            call.status_code = int(response_dict.get("status_code", 0))
+            call.status_code = status
+        if self.classify_errors and self.json_protocol:
+            body = response_dict.get("body") or b""
+            content_type = str(response_dict.get("headers", {}).get("content-type", ""))
+            problem = classify.garbage_problem(body if isinstance(body, bytes) else b"", content_type)
+            if problem:
+                raise TargetError(f"{operation_model.name}: the target answered HTTP {status} with a body that is {problem}")
 
     def finished(self, http_response, parsed, model, **_kwargs):
         call = self._call()
@@ -356,10 +364,6 @@ class _Hooks:
             return self.target.backoff_s * 2 ** (attempts - 1)
         if not self.classify_errors:
             return None
-        if self.json_protocol:
-            problem = classify.garbage_problem(http_response.content, http_response.headers.get("content-type", ""))
-            if problem:
-                raise TargetError(f"{op}: the target answered HTTP {status} with a body that is {problem}")
         if status >= 300:
             message = str(parsed.get("Error", {}).get("Message", ""))
             if classify.is_not_implemented(code, status, message):
