@@ -83,6 +83,7 @@ class RunResult:
     operations: List[OperationResult] = field(default_factory=list)
     transitions: Dict[str, int] = field(default_factory=dict)  # "Creating->InService": count
     notes: List[str] = field(default_factory=list)
+    max_examples: Optional[int] = None  # with the seed, what a rerun needs to replay the same examples
 
     @property
     def summary(self) -> Dict[str, int]:
@@ -134,4 +135,5 @@ class RunResult:
             operations=operations,
             transitions=data.get("transitions", {}),
             notes=data.get("notes", []),
+            max_examples=data.get("max_examples"),
         )
