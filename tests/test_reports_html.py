@@ -117,8 +117,8 @@ def test_html_lists_each_failure_with_reproduction_seed_and_rerun_command():
     failure = run.rules[3].failures[0]
     assert failure.message in page_text
     assert 'client.update_endpoint(EndpointName="sc-1-ep"' in page_text
-    assert f"sagemaker-conformance run --target http://127.0.0.1:5000 --seed {failure.seed} -k {run.rules[3].id}" in page_text
-    assert f"pytest --pyargs conformance --target=http://127.0.0.1:5000 --seed=99 -k {run.rules[6].id}" in page_text
+    assert f"sagemaker-conformance run --target http://127.0.0.1:5000 --seed {failure.seed} -m deployments" in page_text
+    assert "pytest --pyargs conformance.suite --target=http://127.0.0.1:5000 --seed=99 -m tags" in page_text
 
 
 def test_html_matrix_counts_rules_by_area_and_status():
@@ -188,3 +188,17 @@ def test_html_comparison_section_orders_regressions_first(tmp_path):
 
 def test_html_without_baseline_has_no_comparison():
     assert 'id="comparison"' not in render(samples.all_pass())
+
+
+def test_rerun_command_pins_target_seed_examples_and_area():
+    from conformance.reports.rerun import commands
+
+    run = samples.with_failures()
+    run.target = {"kind": "reference", "name": "reference:canary-size-unchecked", "description": "faulted"}
+    run.max_examples = 40
+    rerun = commands(run, "endpoint.update.canary-size-at-most-half", 77)
+    assert rerun["cli"] == ("sagemaker-conformance run --target reference:canary-size-unchecked --seed 77 "
+                            "--max-examples 40 -m deployments")
+    assert rerun["pytest"] == ("pytest --pyargs conformance.suite --target=reference:canary-size-unchecked "
+                               "--seed=77 --max-examples=40 -m deployments")
+    assert "--seed 1234" in commands(run, "tags.add.overwrites", None)["cli"]  # the run's seed by default

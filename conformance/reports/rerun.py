@@ -1,7 +1,10 @@
-"""The command that reruns just one rule, printed next to each failure.
+"""The command that reruns what found a failure, printed next to it.
 
-The CLI and pytest forms select the rule by id (``-k``), or a fuzzed operation
-by name, and pin the seed the failure was found with and the target the run used.
+The suite runs one state machine per area, seeded with the run's seed, so the
+rerun selects the rule's area (``-m``) and pins the target, the seed and the
+example count: with those the machine replays the same examples and fails the
+same way (Hypothesis then shrinks to the same reproduction). A fuzzed
+operation is selected by name.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import Dict, Optional
 
 from conformance.results import RunResult
 
+SUITE = "conformance.suite"
+
 
 def target_spec(run: RunResult) -> str:
     """The --target value that reaches the same target again."""
@@ -19,22 +24,29 @@ def target_spec(run: RunResult) -> str:
     return target.get("url") or target.get("name") or target.get("spec") or target.get("kind") or "reference"
 
 
-def commands(run: RunResult, rule_id: str, seed: Optional[int]) -> Dict[str, str]:
+def _pinned(run: RunResult, seed: Optional[int], joiner: str) -> str:
     seed = run.seed if seed is None else seed
-    target = shlex.quote(target_spec(run))
-    seed_option = "" if seed is None else f" --seed {seed}"
-    rule = shlex.quote(rule_id)
+    parts = [f"--target{joiner}{shlex.quote(target_spec(run))}"]
+    if seed is not None:
+        parts.append(f"--seed{joiner}{seed}")
+    if run.max_examples:
+        parts.append(f"--max-examples{joiner}{run.max_examples}")
+    return " ".join(parts)
+
+
+def commands(run: RunResult, rule_id: str, seed: Optional[int], area: str = "") -> Dict[str, str]:
+    """CLI and pytest commands rerunning the machine that checks ``rule_id`` (its ``area`` marker)."""
+    if not area:
+        area = next((rule.area for rule in run.rules if rule.id == rule_id), "")
+    select = f" -m {shlex.quote(area)}" if area else f" -k {shlex.quote(rule_id)}"
     return {
-        "cli": f"sagemaker-conformance run --target {target}{seed_option} -k {rule}",
-        "pytest": f"pytest --pyargs conformance --target={target}{seed_option.replace(' --seed ', ' --seed=')} -k {rule}",
+        "cli": f"sagemaker-conformance run {_pinned(run, seed, ' ')}{select}",
+        "pytest": f"pytest --pyargs {SUITE} {_pinned(run, seed, '=')}{select}",
     }
 
 
 def operation_commands(run: RunResult, operation: str, seed: Optional[int]) -> Dict[str, str]:
     """Rerun the wide fuzzing of one operation (the shipped suite's ``fuzz`` marker)."""
-    seed = run.seed if seed is None else seed
-    target = shlex.quote(target_spec(run))
-    seed_option = "" if seed is None else f" --seed={seed}"
     return {
-        "pytest": f"pytest --pyargs conformance --target={target}{seed_option} -m fuzz --operations={shlex.quote(operation)}",
+        "pytest": f"pytest --pyargs {SUITE} {_pinned(run, seed, '=')} -m fuzz --operations={shlex.quote(operation)}",
     }
