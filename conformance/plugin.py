@@ -321,7 +321,7 @@ class _RunHooks:
         for item in suite_items:
             function = getattr(item, "obj", None)
             if function is not None and is_hypothesis_test(function):
-                if not hasattr(function, "_hypothesis_internal_use_seed"):
+                if getattr(function, "_hypothesis_internal_use_seed", None) is None:
                     seed(self.state.seed)(function)
 
     @pytest.hookimpl(wrapper=True)

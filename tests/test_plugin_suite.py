@@ -1,0 +1,200 @@
+"""The pytest plugin, driven through real pytest runs (pytester) of small suites written here."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from conformance.rules import all_rules
+
+pytest_plugins = ["pytester"]
+
+RULES = [rule.id for rule in all_rules()[:4]]
+
+SUITE = f'''
+import pathlib
+
+import pytest
+from conformance.errors import RuleFailure, TargetError
+from conformance.results import Status
+
+RULES = {RULES!r}
+ROLE = "arn:aws:iam::123456789012:role/x"
+
+@pytest.mark.parametrize("rule_id", RULES)
+def test_model_created(rule_id, conformance_target, conformance_recorder, conformance_settings):
+    client = conformance_target.client()
+    name = conformance_target.resource_name("model")
+    client.create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={{"Image": "img"}},
+                        Tags=conformance_target.run_tags())
+    listed = [m["ModelName"] for m in client.list_models(NameContains=name)["Models"]]
+    conformance_recorder.record(rule_id, Status.PASSED if name in listed else Status.FAILED)
+    out = pathlib.Path.cwd() / f"seen-{{name}}.json"  # workers run in the invocation directory too
+    out.write_text('{{"seed": %d, "run_id": "%s"}}' % (conformance_settings.seed, conformance_target.run_id))
+'''
+
+
+def run_suite(pytester, *args, subprocess=False, source=SUITE):
+    pytester.makepyfile(test_suite=source)
+    run = pytester.runpytest_subprocess if subprocess else pytester.runpytest
+    return run("-p", "no:cacheprovider", *args)
+
+
+def report(pytester, directory="rep"):
+    return json.loads((pytester.path / directory / "report.json").read_text())
+
+
+def test_plugin_is_inert_for_runs_that_do_not_use_the_suite(pytester):
+    pytester.makepyfile(test_plain="def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    assert "= sagemaker-conformance =" not in result.stdout.str() and "seed" not in result.stdout.str()
+    assert not (pytester.path / "reports").exists()
+
+
+def test_suite_against_moto_writes_the_reports_and_passes(pytester):
+    result = run_suite(pytester, "--target", "moto", "--report-dir", "rep", "--seed", "7")
+    result.assert_outcomes(passed=len(RULES))
+    assert result.ret == 0
+    data = report(pytester)
+    assert data["target"]["kind"] == "moto" and data["seed"] == 7
+    statuses = {rule["id"]: rule["status"] for rule in data["rules"]}
+    assert all(statuses[rule_id] == "passed" for rule_id in RULES)
+    operations = {op["name"]: op for op in data["operations"]}
+    assert operations["CreateModel"]["requests"] == len(RULES)
+    result.stdout.fnmatch_lines(["*target moto: *", "*seed 7 (rerun with --seed=7)*", "* json: *report.json"])
+
+
+def test_default_target_is_the_in_process_reference(pytester):
+    result = run_suite(pytester, "--report-dir", "rep")
+    result.assert_outcomes(passed=len(RULES))
+    assert report(pytester)["target"]["kind"] == "reference"
+
+
+def test_xdist_workers_share_seed_and_run_id_and_their_records_are_merged(pytester):
+    result = run_suite(pytester, "-n", "2", "--target", "moto", "--report-dir", "rep", subprocess=True)
+    result.assert_outcomes(passed=len(RULES))
+    seen = [json.loads(p.read_text()) for p in pytester.path.glob("seen-*.json")]
+    assert len(seen) == len(RULES)
+    assert len({(s["seed"], s["run_id"]) for s in seen}) == 1
+    data = report(pytester)
+    assert data["seed"] == seen[0]["seed"]
+    assert {op["name"]: op["requests"] for op in data["operations"]}["CreateModel"] == len(RULES)
+    assert all(rule["status"] == "passed" for rule in data["rules"] if rule["id"] in RULES)
+
+
+FAILING = '''
+from conformance.errors import RuleFailure
+
+def test_breaks_a_rule(conformance_target):
+    raise RuleFailure("endpoint.fake.rule", "the target did something else")
+'''
+
+
+def test_a_failure_prints_its_seed_and_fails_the_run(pytester):
+    result = run_suite(pytester, "--seed", "4242", source=FAILING)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*seed 4242; rerun: pytest --pyargs conformance.suite*--seed=4242*"])
+
+
+def test_known_failures_xfail_so_only_regressions_fail(pytester):
+    known = pytester.makefile(".txt", known="# gaps of this target\nendpoint.fake.rule  # tracked upstream\n\n")
+    result = run_suite(pytester, "--known-failures", str(known), source=FAILING)
+    result.assert_outcomes(xfailed=1)
+    assert result.ret == 0
+
+
+def test_known_failures_file_is_checked_when_parsed(pytester):
+    bad = pytester.makefile(".txt", bad="two ids on.one line\n")
+    result = run_suite(pytester, "--known-failures", str(bad), source=FAILING)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--known-failures*:1: one rule id per line*"])
+
+
+TARGET_TROUBLE = '''
+import pytest
+from conformance.errors import TargetError
+
+def test_target_dies(conformance_target):
+    raise TargetError("DescribeEndpoint: the target did not answer in time")
+
+def test_unsupported(conformance_target):
+    conformance_target.client().update_endpoint(EndpointName="e", EndpointConfigName="c")
+'''
+
+
+def test_target_errors_and_unsupported_operations_are_not_nonconformances(pytester):
+    result = run_suite(pytester, "--target", "moto", "-rs", source=TARGET_TROUBLE)
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["*1 test(s) could not run because of target errors*"])
+    result.stdout.fnmatch_lines(["*target_error: DescribeEndpoint: the target did not answer in time*",
+                                 "*not_implemented: UpdateEndpoint is not implemented by the target*"])
+    assert result.ret == 2
+
+
+SEEDED = '''
+from hypothesis import given, strategies as st
+
+@given(value=st.integers())
+def test_draws(value, conformance_recorder):
+    with open("draws.txt", "a") as out:
+        out.write(f"{value}\\n")
+'''
+
+
+def test_hypothesis_tests_of_the_suite_follow_the_seed(pytester):
+    draws = []
+    for _ in range(2):
+        run_suite(pytester, "--seed", "99", "-p", "no:randomly", source=SEEDED).assert_outcomes(passed=1)
+        draws.append((pytester.path / "draws.txt").read_text())
+        (pytester.path / "draws.txt").unlink()
+    assert draws[0] == draws[1] and len(draws[0].splitlines()) > 1
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"hello, I am not SageMaker")
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture
+def garbage_url():
+    server = HTTPServer(("127.0.0.1", 0), _Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("ftp://127.0.0.1:21", "unknown target scheme 'ftp'"),
+        ("aws", "add --allow-aws-costs to confirm"),
+        ("closed-port", "is unreachable"),
+        ("garbage", "does not answer like SageMaker"),
+    ],
+)
+def test_bad_targets_stop_the_run_with_one_line_and_status_2(pytester, garbage_url, target, words):
+    target = {"closed-port": _closed_port_url(), "garbage": garbage_url}.get(target, target)
+    result = run_suite(pytester, "--target", target)
+    assert result.ret == 2
+    output = result.stdout.str() + result.stderr.str()
+    assert len([line for line in output.splitlines() if words in line]) == 1, output
+    assert "Traceback" not in output and "passed" not in output
