@@ -39,7 +39,7 @@ FAULTS = {
     "tags-limit-unchecked": "AddTags does not enforce the 50-tags-per-resource limit.",
     "tags-aws-prefix-allowed": "AddTags accepts keys with the reserved 'aws:' prefix.",
     "delete-absent-tag-error": "DeleteTags of a key the resource does not have answers an error.",
-    "list-tags-pagination-drops-last": "ListTags pagination drops the last tag of every page.",
+    "creation-tags-dropped": "Tags given to CreateEndpoint are not stored (ListTags does not list them).",
     # search
     "search-ignores-nested-filters": "Search ignores NestedFilters (they match everything).",
     "contains-limit-unchecked": "Search accepts more than one Contains operator per request.",

@@ -14,7 +14,7 @@ def create_endpoint(ctx: Context, payload: dict) -> dict:
     config = store.get(ENDPOINT_CONFIG, payload["EndpointConfigName"])
     endpoint = Endpoint(ENDPOINT, name, store.arn(ENDPOINT, name), ctx.now, {}, status="Creating",
                         modified=ctx.now, config_name=config.name, last_tick=ctx.now)
-    store.add(endpoint, payload.get("Tags"))
+    store.add(endpoint, None if store.faults.active("creation-tags-dropped") else payload.get("Tags"))
     deployments.start_create(store, endpoint, config.spec, payload.get("DeploymentConfig"), ctx.now)
     return {"EndpointArn": endpoint.arn}
 

@@ -42,8 +42,6 @@ def delete_tags(ctx: Context, payload: dict) -> dict:
 def list_tags(ctx: Context, payload: dict) -> dict:
     tags = [dict(tag) for tag in _tags_of(ctx, payload["ResourceArn"])]
     chunk, token = listing.page(tags, payload, "ListTags:" + payload["ResourceArn"], LIST_TAGS_DEFAULT_MAX)
-    if token is not None and ctx.store.faults.active("list-tags-pagination-drops-last"):
-        chunk = chunk[:-1]
     return {"Tags": chunk, "NextToken": token}
 
 
