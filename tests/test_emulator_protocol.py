@@ -230,3 +230,77 @@ def test_serve_list_faults_and_bad_fault():
     bad = subprocess.run([sys.executable, "-m", "conformance", "serve", "--fault", "nope"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+# ---------------------------------------------------- responses match the model
+
+def _output_violations(operation, body):
+    try:
+        from conformance import shapes
+
+        return shapes.violations(operation, body, direction="output")
+    except (ImportError, AttributeError):
+        from conformance.emulator import fallback_schema
+
+        return fallback_schema.violations(operation, body, direction="output")
+
+
+def test_every_response_matches_its_output_shape(emulator):
+    """A tour of every implemented operation through a recording middleware."""
+    from conformance.emulator import inprocess
+    from test_emulator_support import NO_CLIENT_VALIDATION, make_config, make_model, second_config
+
+    answers = []
+
+    def recording(environ, start_response):
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(emulator.wsgi_app(environ, capture))
+        if target.startswith("SageMaker.") and captured["status"] == 200:
+            answers.append((target.split(".", 1)[1], json.loads(body)))
+        return [body]
+
+    sm = inprocess.client(recording, config=NO_CLIENT_VALIDATION)
+    cw = inprocess.client(recording, "cloudwatch")
+    cw.put_metric_alarm(AlarmName="tour", **ALARM)
+    arn = make_model(sm, "m", Tags=[{"Key": "k", "Value": "v"}])
+    make_config(sm, "c", "m", DataCaptureConfig={
+        "InitialSamplingPercentage": 50, "DestinationS3Uri": "s3://bucket/capture",
+        "CaptureOptions": [{"CaptureMode": "Input"}]})
+    make_endpoint(sm, emulator, "ep", wait=False)
+    sm.describe_endpoint(EndpointName="ep")
+    emulator.clock.advance(timing.CREATE_SECONDS)
+    new = second_config(sm, "ep")
+    sm.update_endpoint(EndpointName="ep", EndpointConfigName=new, DeploymentConfig={
+        "BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {
+            "Type": "LINEAR", "WaitIntervalInSeconds": 20, "LinearStepSize": {"Type": "CAPACITY_PERCENT", "Value": 50}}},
+        "AutoRollbackConfiguration": {"Alarms": [{"AlarmName": "tour"}]}})
+    for _ in range(40):
+        sm.describe_endpoint(EndpointName="ep")
+        emulator.clock.advance(10)
+    sm.update_endpoint_weights_and_capacities(EndpointName="ep", DesiredWeightsAndCapacities=[
+        {"VariantName": "AllTraffic", "DesiredWeight": 0.5}])
+    sm.describe_endpoint(EndpointName="ep")
+    sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k2", "Value": "v2"}])
+    sm.list_tags(ResourceArn=arn)
+    sm.delete_tags(ResourceArn=arn, TagKeys=["k"])
+    sm.list_models()
+    sm.list_endpoint_configs()
+    sm.list_endpoints()
+    sm.describe_model(ModelName="m")
+    sm.describe_endpoint_config(EndpointConfigName="c")
+    sm.search(Resource="Endpoint")
+    sm.search(Resource="Model")
+    sm.delete_endpoint(EndpointName="ep")
+    sm.describe_endpoint(EndpointName="ep")
+    sm.delete_endpoint_config(EndpointConfigName="c")
+    sm.delete_model(ModelName="m")
+    operations = {operation for operation, _ in answers}
+    assert operations == set(emulator.operations)
+    problems = [(operation, str(v)) for operation, body in answers for v in _output_violations(operation, body)]
+    assert problems == []

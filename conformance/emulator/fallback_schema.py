@@ -31,9 +31,12 @@ def _pattern(pattern: str) -> Optional[re.Pattern]:
         return None
 
 
-def violations(operation: str, payload: dict) -> List[Violation]:
+def violations(operation: str, payload: dict, direction: str = "input") -> List[Violation]:
+    operation_model = model.operation_model(operation)
+    shape = operation_model.input_shape if direction == "input" else operation_model.output_shape
     out: List[Violation] = []
-    _check(model.operation_model(operation).input_shape, payload, (), out)
+    if shape is not None:
+        _check(shape, payload, (), out)
     return out
 
 
