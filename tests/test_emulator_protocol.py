@@ -304,3 +304,15 @@ def test_every_response_matches_its_output_shape(emulator):
     assert operations == set(emulator.operations)
     problems = [(operation, str(v)) for operation, body in answers for v in _output_violations(operation, body)]
     assert problems == []
+
+
+def test_other_services_answered_by_moto_in_the_emulator_account(emulator):
+    from conformance.emulator import inprocess
+
+    s3 = inprocess.client(emulator.wsgi_app, "s3")
+    s3.create_bucket(Bucket="artifacts")
+    s3.put_object(Bucket="artifacts", Key="model/model.tar.gz", Body=b"weights")
+    assert s3.get_object(Bucket="artifacts", Key="model/model.tar.gz")["Body"].read() == b"weights"
+    iam = inprocess.client(emulator.wsgi_app, "iam")
+    role = iam.create_role(RoleName="serving", AssumeRolePolicyDocument="{}")["Role"]
+    assert f":{emulator.account_id}:" in role["Arn"]

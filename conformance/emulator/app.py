@@ -82,6 +82,9 @@ class Emulator:
                 self._moto = DomainDispatcherApplication(create_backend_app)
         environ = dict(request.environ)
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.account_id
+        # moto reads a bucket name from any host that is not an IP or localhost (S3 virtual hosting);
+        # the emulator is only ever addressed path-style.
+        environ["HTTP_HOST"] = "127.0.0.1"
         return Response.from_app(self._moto, environ)
 
     # ------------------------------------------------------------- SageMaker
