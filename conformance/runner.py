@@ -109,7 +109,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "environment credentials are never sent to a URL target)")
     parser.add_argument("-q", "--quiet", action="store_true", help="less output: no per-test progress lines")
     parser.add_argument("--pytest-args", default="", metavar="ARGS",
-                        help="more pytest options, as one string (e.g. --pytest-args '-x --tb=short')")
+                        help="more pytest options, as one string (write it with '=': --pytest-args='-x --tb=short')")
 
 
 def pytest_args(args: argparse.Namespace) -> List[str]:

@@ -1,0 +1,145 @@
+"""``sagemaker-conformance run`` and ``sweep`` as a user runs them: subprocesses, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from werkzeug.serving import make_server
+
+from conformance import runner
+from conformance.clock import ScaledClock
+from conformance.targets import make_target
+
+ROLE = "arn:aws:iam::123456789012:role/x"
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"
+
+
+def cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "conformance", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_run_help_documents_every_option_with_examples():
+    result = cli("run", "--help")
+    assert result.returncode == 0
+    for option in ("--target", "--report-dir", "--seed", "--max-examples", "-n", "-m", "-k", "--known-failures",
+                   "--time-scale", "--allow-aws-costs", "--target-credentials", "--pytest-args"):
+        assert f" {option} " in result.stdout or f" {option}," in result.stdout, option
+    assert "examples:" in result.stdout and "sagemaker-conformance run --target moto" in result.stdout
+    assert "exit status: 0 conformant, 1 a rule failed, 2 usage or target error" in result.stdout
+
+
+def test_run_translates_its_options_to_the_plugins(tmp_path):
+    known = tmp_path / "known.txt"
+    known.write_text("a.b.c\n")
+    parser = argparse.ArgumentParser()
+    runner.add_arguments(parser)
+    args = parser.parse_args(["--target", "moto", "--seed", "5", "--max-examples", "3", "-n", "2", "-m", "tags",
+                              "-k", "endpoint.create", "--known-failures", str(known), "--time-scale", "0.01",
+                              "--report-dir", str(tmp_path / "out"), "--pytest-args=-x --tb=short"])
+    argv = runner.pytest_args(args)
+    assert argv[:2] == ["--pyargs", "conformance.suite"]
+    for expected in ("--target=moto", "--seed=5", "--max-examples=3", "--time-scale=0.01",
+                     f"--known-failures={known}", f"--report-dir={tmp_path / 'out'}", "-x", "--tb=short"):
+        assert expected in argv
+    assert argv[argv.index("-n") + 1] == "2" and argv[argv.index("-m") + 1] == "tags"
+    assert argv[argv.index("-k") + 1] == "endpoint.create"
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>welcome to nginx</html>")
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def garbage_url():
+    server = HTTPServer(("127.0.0.1", 0), _Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--target", "gopher://127.0.0.1:70"], "unknown target scheme 'gopher'"),
+        (["--target", "aws:eu-west-1"], "add --allow-aws-costs to confirm"),
+        (["--target", "closed-port"], "is unreachable"),
+        (["--target", "garbage"], "does not answer like SageMaker"),
+        (["--seed", "minus-one"], "argument --seed"),
+        (["--known-failures", "/nonexistent/known.txt"], "no such file"),
+        (["--time-scale", "0"], "argument --time-scale"),
+        (["--target", "moto", "-k", "no_test_has_this_name_xyz"], "no test selected"),
+    ],
+)
+def test_run_refuses_bad_input_in_one_line_with_status_2(garbage_url, args, words):
+    args = [{"closed-port": _closed_port_url(), "garbage": garbage_url}.get(arg, arg) for arg in args]
+    result = cli("run", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert len([line for line in output.splitlines() if words in line]) == 1, output
+    if "-k" not in args:  # refused before pytest started: the error is all there is
+        assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture
+def served_reference():
+    from conformance.emulator import Emulator
+
+    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_sweep_deletes_leftovers_of_an_earlier_run_and_dry_run_deletes_nothing(served_reference):
+    earlier = make_target(served_reference, time_scale=0.001)
+    left = [earlier.resource_name("model") for _ in range(2)]
+    for name in left:
+        earlier.client().create_model(ModelName=name, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE},
+                                      Tags=earlier.run_tags())
+    mine = "sc-not-the-suites-model"  # the prefix alone is not enough: no run-id tag, so it stays
+    earlier.client().create_model(ModelName=mine, ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE})
+    earlier.closed = True  # as if the run had been killed: no cleanup happened
+
+    dry = cli("sweep", "--target", served_reference, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would delete 2 resource(s)" in dry.stdout
+
+    swept = cli("sweep", "--target", served_reference, "--run-id", earlier.run_id)
+    assert swept.returncode == 0, swept.stderr
+    assert all(f"deleted {name}" in swept.stdout for name in left)
+    assert "deleted 2 resource(s), 0 error(s)" in swept.stdout
+    with make_target(served_reference) as observer:
+        names = [m["ModelName"] for m in observer.client().list_models(NameContains="sc-")["Models"]]
+    assert names == [mine]
+
+
+def test_sweep_refuses_aws_without_opt_in_and_unknown_durations():
+    refused = cli("sweep", "--target", "aws")
+    assert refused.returncode == 2 and "--allow-aws-costs" in refused.stderr
+    bad = cli("sweep", "--target", "moto", "--older-than", "yesterday")
+    assert bad.returncode == 2 and "not a duration" in bad.stderr
