@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from conformance.rules import all_rules
+from conformance.targets import make_target
 
 pytest_plugins = ["pytester"]
 
@@ -73,6 +74,36 @@ def test_default_target_is_the_in_process_reference(pytester):
     result = run_suite(pytester, "--report-dir", "rep")
     result.assert_outcomes(passed=len(RULES))
     assert report(pytester)["target"]["kind"] == "reference"
+
+
+@pytest.fixture(scope="module")
+def served_reference():
+    from werkzeug.serving import make_server
+
+    from conformance.clock import ScaledClock
+    from conformance.emulator import Emulator
+
+    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.mark.parametrize("kind", ["moto-server", "url"])
+def test_suite_against_servers_on_loopback(pytester, served_reference, kind):
+    target = served_reference if kind == "url" else kind
+    result = run_suite(pytester, "--target", target, "--time-scale", "0.001", "--report-dir", "rep")
+    result.assert_outcomes(passed=len(RULES))
+    assert result.ret == 0
+    data = report(pytester)
+    assert data["target"]["kind"] == kind
+    if kind == "url":
+        assert data["target"]["url"] == served_reference
+        with make_target(served_reference) as observer:  # the run cleaned up after itself
+            leftovers = observer.client().list_models(NameContains=f"sc-{data['target']['run_id']}-")["Models"]
+        assert leftovers == []
 
 
 def test_xdist_workers_share_seed_and_run_id_and_their_records_are_merged(pytester):
