@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from typing import Optional
 
 from conformance.emulator.faults import FAULTS, listing
@@ -55,12 +56,14 @@ def make_server(host: str = "127.0.0.1", port: int = 0, time_scale: Optional[flo
     """A threaded werkzeug server around a new Emulator (not yet serving). ``server.emulator`` is the emulator."""
     from werkzeug.serving import make_server as werkzeug_server
 
-    from conformance.clock import ScaledClock
+    from conformance.clock import ScaledClock, SystemClock
     from conformance.emulator.app import Emulator
 
     if fault is not None and fault not in FAULTS:
         raise UsageError(f"unknown fault {fault!r}; run 'sagemaker-conformance serve --list-faults'")
-    emulator = Emulator(clock=ScaledClock(time_scale if time_scale else 1.0), fault=fault,
+    # Served, timestamps start at the wall-clock time (a scaled clock then runs faster from there).
+    clock = ScaledClock(time_scale, start=time.time()) if time_scale else SystemClock()
+    emulator = Emulator(clock=clock, fault=fault,
                         region=region, account_id=account_id)
     try:
         server = werkzeug_server(host, port, emulator.wsgi_app, threaded=True)
