@@ -394,7 +394,7 @@ class _RunHooks:
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config) -> None:
         state = self.state
-        if state.is_worker or not state.active or state.aborted:
+        if state.is_worker or not state.active or state.aborted or config.option.collectonly:
             return
         write = terminalreporter.write_line
         terminalreporter.section(PREFIX)

@@ -229,3 +229,24 @@ def test_bad_targets_stop_the_run_with_one_line_and_status_2(pytester, garbage_u
     output = result.stdout.str() + result.stderr.str()
     assert len([line for line in output.splitlines() if words in line]) == 1, output
     assert "Traceback" not in output and "passed" not in output
+
+
+INTERRUPTED = '''
+ROLE = "arn:aws:iam::123456789012:role/x"
+
+def test_interrupted_after_creating(conformance_target):
+    client = conformance_target.client()
+    client.create_model(ModelName=conformance_target.resource_name("model"), ExecutionRoleArn=ROLE,
+                        PrimaryContainer={"Image": "img"}, Tags=conformance_target.run_tags())
+    with open("run-id.txt", "w") as out:
+        out.write(conformance_target.run_id)
+    raise KeyboardInterrupt
+'''
+
+
+def test_ctrl_c_still_cleans_up_what_the_run_created(pytester, served_reference):
+    result = run_suite(pytester, "--target", served_reference, source=INTERRUPTED, subprocess=True)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    run_id = (pytester.path / "run-id.txt").read_text()
+    with make_target(served_reference) as observer:
+        assert observer.client().list_models(NameContains=f"sc-{run_id}-")["Models"] == []
