@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
+from conformance.fuzz.openapi import MEDIA_TYPE
 from conformance.fuzz.transport import AMZ_JSON, TARGET_PREFIX, AwsJsonTransport, Exchange
 from conformance.results import Failure, OperationResult, Status
 
@@ -35,7 +36,8 @@ class FuzzOutcome:
     requests: int = 0
     status_codes: Counter = field(default_factory=Counter)
     failure: Optional[Failure] = None
-    reason: str = ""  # why not_implemented / target_error
+    reason: str = ""  # why not_implemented (or, for a partly supported operation, what was not)
+    unsupported_inputs: int = 0  # answers "not implemented" to some inputs only; those are not judged
 
     def to_result(self) -> OperationResult:
         return OperationResult(
@@ -82,8 +84,11 @@ def fuzz_operation(
     on_request: Optional[Callable[[str, int], None]] = None,
     setup: Optional[List[str]] = None,
 ) -> FuzzOutcome:
-    """Send up to ``max_examples`` generated requests (positive and negative) for one operation.
+    """Send up to ``max_examples`` requests for one operation: a probe, then generated ones.
 
+    The probe is the empty request ``{}``: it tells an unsupported operation for the price of one
+    request, before any (costly) generation; its answer is judged like any other. A "not
+    implemented" answer to a later input (an operation supported in part) leaves that input unjudged.
     ``setup``: the lines that build ``client`` in a reproduction (see ``client_setup``).
     """
     from hypothesis import HealthCheck, Phase, given, settings
@@ -95,27 +100,9 @@ def fuzz_operation(
     name = api_operation.definition.raw.get("operationId") or api_operation.path.lstrip("/")
     outcome = FuzzOutcome(operation=name)
     checks = _checks()
-    strategy = st.one_of(
-        api_operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
-        api_operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
-    )
-    op_seed = operation_seed(seed, name)
 
-    @settings(
-        max_examples=max(1, int(max_examples)),
-        database=None,
-        deadline=None,
-        derandomize=False,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        report_multiple_bugs=False,
-        print_blob=False,
-    )
-    @hypothesis_seed(op_seed)
-    @given(case=strategy)
-    def run(case) -> None:
-        if outcome.failure is not None or outcome.status is not Status.PASSED:
-            raise _Stop()  # Hypothesis replays the deciding example: answer it without a request
+    def decided(case) -> bool:
+        """Send ``case``, judge the answer; True once the operation's outcome is known."""
         exchange = transport.send(name, case.body)
         outcome.requests += 1
         outcome.status_codes[exchange.status_code] += 1
@@ -123,9 +110,12 @@ def fuzz_operation(
             on_request(name, exchange.status_code)
         detail = not_implemented_detail(exchange)
         if detail:
-            outcome.status = Status.NOT_IMPLEMENTED
-            outcome.reason = detail
-            raise _Stop()
+            outcome.reason = outcome.reason or detail
+            if outcome.requests == 1:  # the probe: the operation as such is unsupported
+                outcome.status = Status.NOT_IMPLEMENTED
+                return True
+            outcome.unsupported_inputs += 1  # supported in part (e.g. Search of some resources): not judged
+            return False
         try:
             case.validate_response(to_schemathesis_response(exchange), checks=checks)
         except FailureGroup as group:
@@ -136,7 +126,33 @@ def fuzz_operation(
             )
             # Decided only once the failure is fully described, so an error here is not mistaken for one.
             outcome.status, outcome.failure = Status.FAILED, failure
-            raise _Stop() from None
+            return True
+        return False
+
+    if decided(api_operation.Case(body={}, media_type=MEDIA_TYPE)) or max_examples <= 1:
+        return outcome
+
+    strategy = st.one_of(
+        api_operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        api_operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(
+        max_examples=int(max_examples) - 1,  # the probe was the first
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        print_blob=False,
+    )
+    @hypothesis_seed(operation_seed(seed, name))
+    @given(case=strategy)
+    def run(case) -> None:
+        # Hypothesis replays the deciding example once more: answer it without another request.
+        if outcome.status is not Status.PASSED or decided(case):
+            raise _Stop()
 
     try:
         run()
@@ -160,11 +176,14 @@ def _is_positive(case) -> bool:
 
 def _failure_message(group, exchange: Exchange, case) -> str:
     titles = "; ".join(dict.fromkeys(failure.title for failure in group.exceptions))
-    kind = "valid" if _is_positive(case) else "invalid"
+    if case.meta is None:
+        kind = "the empty request {}"
+    else:
+        kind = "valid input" if _is_positive(case) else "invalid input"
     first_lines = [line for line in str(getattr(group.exceptions[0], "message", "")).splitlines() if line.strip()]
     details = first_lines[0] if first_lines else ""
     return (
-        f"{exchange.operation}: {titles} (HTTP {exchange.status_code} to {kind} input). "
+        f"{exchange.operation}: {titles} (HTTP {exchange.status_code} to {kind}). "
         f"{details} Response: {exchange.text(200)}"
     ).strip()
 
