@@ -372,7 +372,7 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
         return InvalidPayload(base, root + ("SubExpressions", index), "search.expression-not-empty")
     if variant == "list-max":
         base["SearchExpression"] = {"Filters": [_simple_filter(ctx, draw) for _ in range(21 + draw(st.integers(0, 3)))]}
-        return InvalidPayload(base, root + ("Filters",), Constraint.MAX.value)
+        return InvalidPayload(base, root + ("Filters",), Constraint.MAX_LENGTH.value)  # list size
     if variant == "max-results":
         base["MaxResults"] = model.member_shape("Search", "MaxResults").metadata["max"] + draw(st.integers(1, 50))
         return InvalidPayload(base, ("MaxResults",), Constraint.MAX.value)

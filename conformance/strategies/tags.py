@@ -119,7 +119,7 @@ def _invalid_tags(draw, existing_keys: Tuple[str, ...]) -> InvalidPayload:
                               "tags.at-most-50-per-resource")
     if kind == "too_many":
         keys = _fresh_names(limit + 1 + draw(st.integers(0, 3)), existing_keys)
-        return InvalidPayload({"Tags": _tag_list(keys, draw)}, ("Tags",), Constraint.MAX.value)
+        return InvalidPayload({"Tags": _tag_list(keys, draw)}, ("Tags",), Constraint.MAX_LENGTH.value)  # list size
     low, high, pattern = _tag_bounds("Key")
     if kind == "key_too_long":
         key = "k" * (high + 1 + draw(st.integers(0, 8)))
