@@ -1,7 +1,7 @@
 """Fuzz one operation: Schemathesis generates, the awsJson transport sends, Schemathesis' checks judge.
 
 Per operation the outcome is one of the suite's statuses:
-- not_implemented: the target says it does not support the operation (first answer decides, fuzzing stops);
+- not_implemented: the target says it does not support the operation (the probe ``{}`` decides);
 - failed: a check failed (5xx, invalid input accepted, response not matching the output schema);
   the first failing example is kept with a reproduction;
 - passed: every example passed every check.
@@ -15,7 +15,7 @@ import json
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional
 
 from conformance.fuzz.openapi import MEDIA_TYPE
 from conformance.fuzz.transport import AMZ_JSON, TARGET_PREFIX, AwsJsonTransport, Exchange
@@ -233,7 +233,7 @@ def reproduction(exchange: Exchange, *, case_is_positive: bool, setup: Optional[
     method = xform_name(exchange.operation)
     lines = list(setup if setup is not None else client_setup("url", exchange.url))
     payload = _json_or_none(exchange.body)
-    if case_is_positive and isinstance(payload, dict):
+    if case_is_positive and _botocore_sends_as_is(exchange.operation, payload):
         lines.append(f"client.{method}(**{payload!r})")
     else:
         lines += [
@@ -246,14 +246,24 @@ def reproduction(exchange: Exchange, *, case_is_positive: bool, setup: Optional[
     return "\n".join(lines)
 
 
+def _botocore_sends_as_is(operation: str, payload) -> bool:
+    """Whether ``client.<op>(**payload)`` puts exactly ``payload`` on the wire (blobs, for one, it re-encodes)."""
+    if not isinstance(payload, dict):
+        return False
+    from botocore.serialize import create_serializer
+
+    from conformance import model
+
+    try:
+        operation_model = model.operation_model(operation)
+        request = create_serializer("json", include_validation=False).serialize_to_request(payload, operation_model)
+        return json.loads(request["body"] or b"{}") == payload
+    except Exception:  # noqa: BLE001 - whatever botocore cannot serialize is replayed raw instead
+        return False
+
+
 def _json_or_none(body: bytes):
     try:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def summarize(outcomes: List[FuzzOutcome]) -> Tuple[int, Dict[str, int]]:
-    """Total requests and operations per status, for progress lines and benchmarks."""
-    statuses = Counter(outcome.status.value for outcome in outcomes)
-    return sum(outcome.requests for outcome in outcomes), dict(statuses)
