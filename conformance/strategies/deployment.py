@@ -128,8 +128,7 @@ def _rolling(draw, counts: Counts) -> dict:
 
 
 def _alarm_names_strategy(alarm_names: Optional[Sequence[str]]) -> Optional[st.SearchStrategy]:
-    low, high = model.member_shape(_OP, "DeploymentConfig.AutoRollbackConfiguration.Alarms").metadata["min"], \
-        model.member_shape(_OP, "DeploymentConfig.AutoRollbackConfiguration.Alarms").metadata["max"]
+    low, high = _bounds("DeploymentConfig.AutoRollbackConfiguration.Alarms")
     if alarm_names is not None:
         names = list(dict.fromkeys(alarm_names))
         if not names:
@@ -143,6 +142,7 @@ def _alarm_names_strategy(alarm_names: Optional[Sequence[str]]) -> Optional[st.S
 
 
 def _routings(routing: Optional[str], counts: Counts) -> Tuple[str, ...]:
+    # Percentages make every routing feasible for any count; kept general should the rules change.
     feasible = [r for r in routing_types() if r == "ALL_AT_ONCE" or _canary_feasible(counts)]
     feasible += [ROLLING] if _size_range("CAPACITY_PERCENT", 5, 50, counts) else []
     if routing is None:
@@ -167,90 +167,119 @@ def _valid_config(draw, counts: Counts, routing: Optional[str], alarm_names: Opt
     return config
 
 
+# ------------------------------------------------------------ invalid variants
+# Each builder draws (DeploymentConfig, path, label) breaking exactly that label; paths start at the request root.
+_BG_PATH = ("DeploymentConfig", "BlueGreenUpdatePolicy")
+_TRC_PATH = _BG_PATH + ("TrafficRoutingConfiguration",)
+
+
+def _wait(draw, high: Optional[int] = None) -> int:
+    return draw(_integers(_TRC + ".WaitIntervalInSeconds", high=high))
+
+
+def _bg(traffic: dict, **policy) -> dict:
+    return {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": traffic, **policy}}
+
+
 @st.composite
-def _invalid_config(draw, counts: Counts, routing: Optional[str], alarm_names: Optional[Sequence[str]]):
-    kinds = ["canary-missing", "linear-missing", "timeout", "single-policy", "canary-big", "linear-out",
-             "rolling-out", "wait-max", "timeout-min", "routing-enum", "routing-wait-missing"]
+def _size_missing(draw, counts: Counts, routing: str):
+    member, label = {"CANARY": ("CanarySize", "deployment.canary-size-required"),
+                     "LINEAR": ("LinearStepSize", "deployment.linear-step-size-required")}[routing]
+    return _bg({"Type": routing, "WaitIntervalInSeconds": _wait(draw)}), _TRC_PATH + (member,), label
+
+
+@st.composite
+def _size_outside(draw, counts: Counts, routing: str):
+    member, low, high, label = {
+        "CANARY": ("CanarySize", 0, 50, "deployment.canary-size-at-most-half"),
+        "LINEAR": ("LinearStepSize", 10, 50, "deployment.linear-step-size-10-to-50-percent")}[routing]
+    traffic = {"Type": routing, "WaitIntervalInSeconds": _wait(draw), member: draw(_outside_sizes(low, high, counts))}
+    return _bg(traffic), _TRC_PATH + (member, "Value"), label
+
+
+@st.composite
+def _rolling_outside(draw, counts: Counts):
+    policy = {"MaximumBatchSize": draw(_outside_sizes(5, 50, counts)),
+              "WaitIntervalInSeconds": draw(_integers(_ROLL + ".WaitIntervalInSeconds"))}
+    return ({"RollingUpdatePolicy": policy}, ("DeploymentConfig", "RollingUpdatePolicy", "MaximumBatchSize", "Value"),
+            "deployment.rolling-batch-size-5-to-50-percent")
+
+
+@st.composite
+def _timeout_within_waits(draw, counts: Counts):
+    timeout_low = _bounds(_BG + ".MaximumExecutionTimeoutInSeconds")[0]
+    wait = _wait(draw)
+    termination = draw(_integers(_BG + ".TerminationWaitInSeconds", low=max(0, timeout_low - wait)))
+    timeout = draw(_integers(_BG + ".MaximumExecutionTimeoutInSeconds", high=wait + termination))
+    config = _bg({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": wait},
+                 TerminationWaitInSeconds=termination, MaximumExecutionTimeoutInSeconds=timeout)
+    return config, _BG_PATH + ("MaximumExecutionTimeoutInSeconds",), "deployment.timeout-exceeds-waits"
+
+
+@st.composite
+def _both_policies(draw, counts: Counts):
+    chosen = draw(st.sampled_from(routing_types()))
+    config = {"BlueGreenUpdatePolicy": draw(_blue_green(chosen, counts)), "RollingUpdatePolicy": draw(_rolling(counts))}
+    return config, ("DeploymentConfig", "RollingUpdatePolicy"), "deployment.single-update-policy"
+
+
+@st.composite
+def _unknown_alarm(draw, counts: Counts, alarm_names: Sequence[str]):
+    known = set(alarm_names)
+    unknown = draw(st.text("abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=20).filter(
+        lambda name: name not in known))
+    alarms = [{"AlarmName": name} for name in draw(_alarm_names_strategy(alarm_names))][:9]
+    index = draw(st.integers(0, len(alarms)))
+    alarms.insert(index, {"AlarmName": unknown})
+    return ({"AutoRollbackConfiguration": {"Alarms": alarms}},
+            ("DeploymentConfig", "AutoRollbackConfiguration", "Alarms", index, "AlarmName"), "deployment.alarms-exist")
+
+
+@st.composite
+def _wait_above_max(draw, counts: Counts):  # no timeout given, so the waits rule cannot fire as well
+    wait = _bounds(_TRC + ".WaitIntervalInSeconds")[1] + draw(st.integers(1, 100))
+    return _bg({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": wait}), _TRC_PATH + ("WaitIntervalInSeconds",), \
+        Constraint.MAX.value
+
+
+@st.composite
+def _timeout_below_min(draw, counts: Counts):  # waits kept below the timeout
+    timeout = _bounds(_BG + ".MaximumExecutionTimeoutInSeconds")[0] - draw(st.integers(1, 100))
+    config = _bg({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": _wait(draw, high=max(0, timeout - 1))},
+                 MaximumExecutionTimeoutInSeconds=timeout)
+    return config, _BG_PATH + ("MaximumExecutionTimeoutInSeconds",), Constraint.MIN.value
+
+
+@st.composite
+def _routing_type_unknown(draw, counts: Counts):
+    bogus = draw(st.sampled_from(["BLUE_GREEN", "all_at_once", "Canary", "ROLLING", "STEP"]))
+    return _bg({"Type": bogus, "WaitIntervalInSeconds": _wait(draw)}), _TRC_PATH + ("Type",), Constraint.ENUM.value
+
+
+def _routing_wait_missing(counts: Counts):
+    return st.just((_bg({"Type": "ALL_AT_ONCE"}), _TRC_PATH + ("WaitIntervalInSeconds",), Constraint.REQUIRED.value))
+
+
+def _variants(counts: Counts, routing: Optional[str], alarm_names: Optional[Sequence[str]]) -> list:
+    """(routing the variant is about, strategy) pairs."""
+    variants = [
+        ("CANARY", _size_missing(counts, "CANARY")), ("CANARY", _size_outside(counts, "CANARY")),
+        ("LINEAR", _size_missing(counts, "LINEAR")), ("LINEAR", _size_outside(counts, "LINEAR")),
+        (ROLLING, _rolling_outside(counts)), (ROLLING, _both_policies(counts)),
+        ("ALL_AT_ONCE", _timeout_within_waits(counts)), ("ALL_AT_ONCE", _wait_above_max(counts)),
+        ("ALL_AT_ONCE", _timeout_below_min(counts)), (None, _routing_type_unknown(counts)),
+        (None, _routing_wait_missing(counts)),
+    ]
     if alarm_names:
-        kinds.append("alarm-unknown")
-    if routing is not None:  # keep to the caller's routing where a variant allows it
-        related = {"CANARY": {"canary-missing", "canary-big"}, "LINEAR": {"linear-missing", "linear-out"},
-                   ROLLING: {"rolling-out", "single-policy"}, "ALL_AT_ONCE": {"timeout", "wait-max", "timeout-min"}}
-        kinds = [k for k in kinds if k in related.get(routing, set())] or kinds
-    kind = draw(st.sampled_from(kinds))
-    bg = ("DeploymentConfig", "BlueGreenUpdatePolicy")
-    trc = bg + ("TrafficRoutingConfiguration",)
-    all_at_once = {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE",
-                                                   "WaitIntervalInSeconds": draw(_integers(_TRC + ".WaitIntervalInSeconds"))}}
+        variants.append((None, _unknown_alarm(counts, alarm_names)))
+    if routing is not None:  # keep to the caller's routing where variants exist for it
+        variants = [v for v in variants if v[0] == routing] or variants
+    return [strategy for _, strategy in variants]
 
-    def wrap(config: dict, path: tuple, constraint: str) -> InvalidPayload:
-        return InvalidPayload({"DeploymentConfig": config}, path, constraint)
 
-    if kind == "canary-missing":
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", counts)) | {"Type": "CANARY"}}},
-                    trc + ("CanarySize",), "deployment.canary-size-required")
-    if kind == "linear-missing":
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": draw(_traffic_routing("ALL_AT_ONCE", counts)) | {"Type": "LINEAR"}}},
-                    trc + ("LinearStepSize",), "deployment.linear-step-size-required")
-    if kind == "canary-big":
-        traffic = {"Type": "CANARY", "WaitIntervalInSeconds": draw(_integers(_TRC + ".WaitIntervalInSeconds")),
-                   "CanarySize": draw(_outside_sizes(0, 50, counts))}
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": traffic}},
-                    trc + ("CanarySize", "Value"), "deployment.canary-size-at-most-half")
-    if kind == "linear-out":
-        traffic = {"Type": "LINEAR", "WaitIntervalInSeconds": draw(_integers(_TRC + ".WaitIntervalInSeconds")),
-                   "LinearStepSize": draw(_outside_sizes(10, 50, counts))}
-        return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": traffic}},
-                    trc + ("LinearStepSize", "Value"), "deployment.linear-step-size-10-to-50-percent")
-    if kind == "rolling-out":
-        policy = {"MaximumBatchSize": draw(_outside_sizes(5, 50, counts)),
-                  "WaitIntervalInSeconds": draw(_integers(_ROLL + ".WaitIntervalInSeconds"))}
-        return wrap({"RollingUpdatePolicy": policy}, ("DeploymentConfig", "RollingUpdatePolicy", "MaximumBatchSize",
-                                                      "Value"), "deployment.rolling-batch-size-5-to-50-percent")
-    if kind == "timeout":
-        timeout_low = _bounds(_BG + ".MaximumExecutionTimeoutInSeconds")[0]
-        wait = draw(_integers(_TRC + ".WaitIntervalInSeconds"))
-        termination = draw(_integers(_BG + ".TerminationWaitInSeconds", low=max(0, timeout_low - wait)))
-        timeout = draw(_integers(_BG + ".MaximumExecutionTimeoutInSeconds", high=wait + termination))
-        policy = {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": wait},
-                  "TerminationWaitInSeconds": termination, "MaximumExecutionTimeoutInSeconds": timeout}
-        return wrap({"BlueGreenUpdatePolicy": policy}, bg + ("MaximumExecutionTimeoutInSeconds",),
-                    "deployment.timeout-exceeds-waits")
-    if kind == "single-policy":
-        chosen = draw(st.sampled_from([r for r in _routings(None, counts) if r != ROLLING]))
-        rolling_ok = _size_range("CAPACITY_PERCENT", 5, 50, counts) is not None
-        config = {"BlueGreenUpdatePolicy": draw(_blue_green(chosen, counts)),
-                  "RollingUpdatePolicy": draw(_rolling(counts)) if rolling_ok else {}}
-        return wrap(config, ("DeploymentConfig", "RollingUpdatePolicy"), "deployment.single-update-policy")
-    if kind == "alarm-unknown":
-        known = set(alarm_names or ())
-        unknown = draw(st.text("abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=20).filter(
-            lambda n: n not in known))
-        alarms = [{"AlarmName": n} for n in draw(_alarm_names_strategy(alarm_names))][:9]
-        index = draw(st.integers(0, len(alarms)))
-        alarms.insert(index, {"AlarmName": unknown})
-        return wrap({"AutoRollbackConfiguration": {"Alarms": alarms}},
-                    ("DeploymentConfig", "AutoRollbackConfiguration", "Alarms", index, "AlarmName"),
-                    "deployment.alarms-exist")
-    if kind == "wait-max":  # no timeout given, so the waits rule cannot fire
-        policy = {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE",
-                                                  "WaitIntervalInSeconds": _bounds(_TRC + ".WaitIntervalInSeconds")[1]
-                                                  + draw(st.integers(1, 100))}}
-        return wrap({"BlueGreenUpdatePolicy": policy}, trc + ("WaitIntervalInSeconds",), Constraint.MAX.value)
-    if kind == "timeout-min":
-        timeout = _bounds(_BG + ".MaximumExecutionTimeoutInSeconds")[0] - draw(st.integers(1, 100))
-        wait = draw(_integers(_TRC + ".WaitIntervalInSeconds", high=max(0, timeout - 1)))
-        policy = {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": wait},
-                  "MaximumExecutionTimeoutInSeconds": timeout}
-        return wrap({"BlueGreenUpdatePolicy": policy}, bg + ("MaximumExecutionTimeoutInSeconds",),
-                    Constraint.MIN.value)
-    if kind == "routing-enum":
-        bogus = draw(st.sampled_from(["BLUE_GREEN", "all_at_once", "Canary", "ROLLING", "STEP"]))
-        policy = {"TrafficRoutingConfiguration": dict(all_at_once["TrafficRoutingConfiguration"], Type=bogus)}
-        return wrap({"BlueGreenUpdatePolicy": policy}, trc + ("Type",), Constraint.ENUM.value)
-    # routing-wait-missing: WaitIntervalInSeconds is required in TrafficRoutingConfiguration
-    return wrap({"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": {"Type": "ALL_AT_ONCE"}}},
-                trc + ("WaitIntervalInSeconds",), Constraint.REQUIRED.value)
+def _invalid_config(counts: Counts, routing: Optional[str], alarm_names: Optional[Sequence[str]]):
+    return st.one_of(_variants(counts, routing, alarm_names)).map(
+        lambda built: InvalidPayload({"DeploymentConfig": built[0]}, built[1], built[2]))
 
 
 def deployment_configs(instance_count: Union[int, Sequence[int]] = 2, *, valid: bool = True,
