@@ -9,6 +9,8 @@ dummy credentials.
 
 from __future__ import annotations
 
+import functools
+import threading
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
@@ -68,13 +70,22 @@ def attach(client, app):
     return client
 
 
+@functools.lru_cache(maxsize=None)
+def _session():
+    import botocore.session
+
+    return botocore.session.get_session()  # one loader: service models are parsed once per process
+
+
+_session_lock = threading.Lock()
+
+
 def client(app, service: str = "sagemaker", region: str = "us-east-1", config=None):
     """A botocore client for ``service`` whose requests are answered by ``app``."""
     import botocore.config
-    import botocore.session
 
-    session = botocore.session.get_session()
     config = config or botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
-    made = session.create_client(service, region_name=region, endpoint_url=IN_PROCESS_URL, config=config,
-                                 **DUMMY_CREDENTIALS)
+    with _session_lock:  # botocore sessions are not documented as thread-safe
+        made = _session().create_client(service, region_name=region, endpoint_url=IN_PROCESS_URL, config=config,
+                                        **DUMMY_CREDENTIALS)
     return attach(made, app)
