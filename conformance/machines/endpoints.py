@@ -383,17 +383,19 @@ class EndpointMachine(RuleBasedStateMachine):
 
     def _check_retention(self, retain: bool, exclude: list, ep: EndpointModel, count: int, weight: float,
                          variant: dict) -> None:
+        """Retained properties keep the endpoint's values; excluded ones take the new config's."""
         if not retain:
             return
-        kept_count = ep.count if "DesiredInstanceCount" not in exclude else count
-        kept_weight = ep.weight if "DesiredWeight" not in exclude else weight
-        actual = (variant.get("DesiredInstanceCount"), variant.get("DesiredWeight"))
-        message = (f"RetainAllVariantProperties excluding {exclude or 'nothing'}: the variant has instance count and "
-                   f"weight {actual}, expected {(kept_count, kept_weight)} (before {(ep.count, ep.weight)}, new "
-                   f"config {(count, weight)})")
-        ok = actual[0] == kept_count and actual[1] is not None and float(actual[1]) == float(kept_weight)
-        self.s.check("endpoint.update.exclude-retained-properties" if exclude else
-                     "endpoint.update.retain-variant-properties", ok, message)
+        before = {"DesiredInstanceCount": ep.count, "DesiredWeight": ep.weight}
+        new = {"DesiredInstanceCount": count, "DesiredWeight": weight}
+        for prop in before:
+            expected = new[prop] if prop in exclude else before[prop]
+            actual = variant.get(prop)
+            ok = actual is not None and float(actual) == float(expected)
+            rule_id = ("endpoint.update.exclude-retained-properties" if prop in exclude
+                       else "endpoint.update.retain-variant-properties")
+            self.s.check(rule_id, ok, f"RetainAllVariantProperties excluding {exclude or 'nothing'}: {prop} is "
+                         f"{actual}, expected {expected} (endpoint had {before[prop]}, new config {new[prop]})")
 
     def _retire_config(self, config: str) -> None:
         """An update frees the previous config: delete it if the machine made it for the update."""
@@ -482,6 +484,9 @@ class EndpointMachine(RuleBasedStateMachine):
                          f"with alarm {alarm} in ALARM the update went through {_distinct(statuses)} and ended "
                          f"{final.get('EndpointStatus') or final.describe()} on {final.get('EndpointConfigName')!r} "
                          f"(previous {ep.config!r}, new {new_config!r})")
+            # The retained DeploymentConfig names this alarm: later updates must not roll back at once.
+            self.s.call("SetAlarmState", service="cloudwatch", AlarmName=alarm, StateValue="OK",
+                        StateReason="sagemaker-conformance: rollback observed")
             ep.status = final.get("EndpointStatus") if final.ok else "(gone)"
             ep.config = final.get("EndpointConfigName") or ep.config
             ep.last_deployment_config = final.get("LastDeploymentConfig")

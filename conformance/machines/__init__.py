@@ -1,0 +1,103 @@
+"""The stateful machines that decide the catalogue's rules against a target.
+
+Design (why per-rule statuses survive a failure)
+------------------------------------------------
+Each machine is a ``hypothesis.stateful.RuleBasedStateMachine`` keeping an oracle
+of what the target must hold; its steps call the target only through a
+``Session`` (``session.py``), which checks every response against the
+operation's committed output schema and turns each check into a Recorder entry.
+A passing check is recorded as passed. A failing check raises ``RuleFailure``
+so that Hypothesis shrinks the example; the driver (``driver.py``) then records
+the *shrunk* failure once, with its boto3 reproduction and seed, drops that
+rule from the enforced set and runs the machine again with the same seed, until
+a round passes. So one broken rule never hides another's status, and a clean
+target costs a single round. ``NotImplementedByTarget`` and ``TargetError`` end
+only the step that met them and are recorded as not_implemented / target_error
+for the rules that step decides - never as a nonconformance.
+
+The shipped suite (``conformance.suite``) has one pytest test per machine,
+marked with the areas it decides: ``run_area(name, target, recorder, settings)``
+runs it and raises the failures (an exception group of ``RuleFailure``) for pytest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from conformance.rules.validation import OUTPUT_OPERATIONS, output_rule_id
+
+
+@dataclass(frozen=True)
+class MachineSpec:
+    name: str
+    module: str
+    cls: str
+    areas: Tuple[str, ...]
+    step_count: int
+    examples_share: float  # fraction of the run's --max-examples this machine uses (it is costlier or cheaper)
+
+    def load(self):
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.cls)
+
+
+MACHINES: Dict[str, MachineSpec] = {
+    spec.name: spec
+    for spec in (
+        MachineSpec("endpoints", "conformance.machines.endpoints", "EndpointMachine", ("lifecycle", "deployments"), 8, 0.5),
+        MachineSpec("tags", "conformance.machines.tags", "TagsMachine", ("tags",), 8, 0.5),
+        MachineSpec("search", "conformance.machines.search", "SearchMachine", ("search",), 8, 0.5),
+        MachineSpec("validation", "conformance.machines.validation", "ValidationMachine", ("validation",), 2, 0.5),
+    )
+}
+
+OUTPUT_RULES = tuple(output_rule_id(operation) for operation in OUTPUT_OPERATIONS)
+
+
+def decided_rules(machine_class) -> Tuple[str, ...]:
+    """The rules a machine decides: its own and the output-shape rule of every response it checks."""
+    return tuple(dict.fromkeys(machine_class.RULES + OUTPUT_RULES))
+
+
+def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] = None,
+             max_examples: Optional[int] = None, rule_ids: Optional[Iterable[str]] = None, shrink: bool = True,
+             raise_failures: bool = True):
+    """Run machine ``name`` against ``target``; raise its RuleFailures (grouped) unless ``raise_failures`` is False."""
+    from conformance.machines.driver import run_machine
+
+    spec = MACHINES[name]
+    machine_class = spec.load()
+    if settings is not None:
+        seed = settings.seed if seed is None else seed
+        if max_examples is None:
+            max_examples = max(1, round(settings.max_examples * spec.examples_share))
+    result = run_machine(
+        machine_class,
+        target,
+        recorder,
+        rule_ids=decided_rules(machine_class) if rule_ids is None else rule_ids,
+        seed=seed,
+        max_examples=max_examples or 5,
+        step_count=spec.step_count,
+        shrink=shrink,
+    )
+    if raise_failures and result.failures:
+        raise_grouped(result.machine, result.failures)
+    return result
+
+
+def raise_grouped(machine: str, failures: List[BaseException]) -> None:
+    """One RuleFailure as itself, several as an ExceptionGroup; each carries its reproduction as a note."""
+    for failure in failures:
+        reproduction = getattr(failure, "reproduction", "")
+        if reproduction and reproduction not in getattr(failure, "__notes__", []):
+            failure.add_note(reproduction)
+    if len(failures) == 1:
+        raise failures[0]
+    try:
+        group = ExceptionGroup  # noqa: F821 - Python >= 3.11
+    except NameError:  # pragma: no cover - Python 3.10
+        from exceptiongroup import ExceptionGroup as group
+    raise group(f"{machine}: {len(failures)} rules broken: {', '.join(f.rule_id for f in failures)}", failures)
