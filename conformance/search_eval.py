@@ -25,6 +25,7 @@ Choices where the documentation is silent (kept consistent between emulator and 
 * text comparisons are case-sensitive; ``In`` splits Value on commas and strips spaces;
 * ``NotEquals`` holds when the property exists and no value equals Value;
 * a comparison without Value, or with a Value of the wrong kind, matches nothing;
+* timestamps compare to the second, the precision of the documented Value format;
 * ordering: resources lacking the SortBy property come last; ties break by ARN then content,
   ascending, so results never depend on insertion order.
 """
@@ -244,6 +245,8 @@ def _holds(operator: str, left: Any, raw: str, kind: str) -> bool:
     right = _coerce(raw, kind)
     if right is None:
         return False
+    if kind == TIMESTAMP:  # Values are written to the second (YYYY-mm-dd'T'HH:MM:SS): compare at that precision
+        left, right = math.floor(left), math.floor(right)
     if operator == "Equals":
         return left == right
     if operator in ORDERING_OPERATORS:

@@ -242,3 +242,13 @@ def test_generated_requests_often_match_something():
 
     count()
     assert hits >= 10
+
+
+def test_timestamps_compare_to_the_second():
+    doc = {"CreationTime": EPOCH.timestamp() + 0.75}
+    assert matches(leaf({"Name": "CreationTime", "Value": "2024-01-01T00:00:00"}), doc, "Endpoint")
+    assert not matches(leaf({"Name": "CreationTime", "Operator": "GreaterThan", "Value": "2024-01-01T00:00:00"}),
+                       doc, "Endpoint")
+    later = {"CreationTime": EPOCH + timedelta(seconds=1, microseconds=5)}
+    assert matches(leaf({"Name": "CreationTime", "Operator": "GreaterThan", "Value": "2024-01-01T00:00:00"}),
+                   later, "Endpoint")
