@@ -7,7 +7,8 @@ the ValidationException AWS would send. ``DOCUMENTED_RULES`` maps every id to
 installed botocore) states the rule. ``citation_text(rule_id)`` returns that text.
 
 Schema constraints (types, bounds, enums, patterns, list sizes) belong to
-``conformance.shapes``; nothing here repeats them.
+``conformance.shapes``; nothing here repeats them, and a rule stays silent about members
+the schema already rejects (so a payload breaking one schema constraint breaks nothing here).
 
 Choices where the docs are silent are written down next to the rule, never hidden.
 """
@@ -158,10 +159,22 @@ def _v(path: Path, rule_id: str, message: str) -> Violation:
 
 # ---------------------------------------------------------------- deployments
 
+@functools.lru_cache(maxsize=None)
+def _schema_bounds(member: str) -> Tuple[float, float]:
+    metadata = model.member_shape("UpdateEndpoint", member).metadata
+    return metadata.get("min", float("-inf")), metadata.get("max", float("inf"))
+
+
+def _schema_int(value: Any, member: str) -> bool:
+    """An integer the schema accepts at ``member``; other values are the schema's to report, not ours."""
+    low, high = _schema_bounds(member)
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def _percent_of(size: Mapping, instance_count: int) -> Optional[Fraction]:
-    """A CapacitySize as an exact percentage of ``instance_count`` (None when unreadable)."""
+    """A CapacitySize as an exact percentage of ``instance_count`` (None when unreadable or out of schema bounds)."""
     kind, value = size.get("Type"), size.get("Value")
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not _schema_int(value, _TRC + ".CanarySize.Value"):
         return None
     if kind == "CAPACITY_PERCENT":
         return Fraction(value)
@@ -227,11 +240,12 @@ def _blue_green_violations(policy: Mapping, instance_count: Optional[int], path:
                                   f"LinearStepSize {_size_text(size)} must be 10-50% of the variant's total "
                                   f"instance count ({instance_count})."))
     timeout = policy.get("MaximumExecutionTimeoutInSeconds")
-    if isinstance(timeout, int):
-        termination = policy.get("TerminationWaitInSeconds") or 0  # documented default 0
-        interval = routing.get("WaitIntervalInSeconds") if isinstance(routing, Mapping) else 0
-        interval = interval if isinstance(interval, int) else 0
-        if isinstance(termination, int) and timeout <= termination + interval:
+    termination = policy.get("TerminationWaitInSeconds", 0)  # documented default 0
+    interval = routing.get("WaitIntervalInSeconds", 0) if isinstance(routing, Mapping) else 0
+    if (_schema_int(timeout, _BG + ".MaximumExecutionTimeoutInSeconds")
+            and _schema_int(termination, _BG + ".TerminationWaitInSeconds")
+            and _schema_int(interval, _TRC + ".WaitIntervalInSeconds")):
+        if timeout <= termination + interval:
             out.append(_v(path + ("MaximumExecutionTimeoutInSeconds",), "deployment.timeout-exceeds-waits",
                           f"MaximumExecutionTimeoutInSeconds ({timeout}) must be larger than the total waiting time "
                           f"TerminationWaitInSeconds + WaitIntervalInSeconds ({termination} + {interval})."))

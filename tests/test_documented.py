@@ -295,3 +295,14 @@ def test_dispatcher_reads_tags_of_create_operations_and_addtags_context():
     assert [v.constraint for v in request_violations("AddTags", add, {"existing_tag_keys": [f"k{i}" for i in range(50)]})] \
         == ["tags.at-most-50-per-resource"]
     assert request_violations("DescribeEndpoint", {"EndpointName": "e"}) == []
+
+
+@pytest.mark.parametrize("config", [
+    blue_green({"Type": "LINEAR", "WaitIntervalInSeconds": 1, "LinearStepSize": {"Type": "INSTANCE_COUNT", "Value": 0}}),
+    blue_green({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 3601}, MaximumExecutionTimeoutInSeconds=3000),
+    blue_green({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 500}, MaximumExecutionTimeoutInSeconds=400),
+    blue_green({"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": 1}, TerminationWaitInSeconds="600",
+               MaximumExecutionTimeoutInSeconds=600),
+])
+def test_members_the_schema_rejects_are_left_to_the_schema(config):
+    assert deployment_config_violations(config, 10) == []
