@@ -270,8 +270,10 @@ def _uses_suite(item) -> bool:
 
 
 def _exceptions(exc: BaseException) -> List[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
-        return [leaf for inner in exc.exceptions for leaf in _exceptions(inner)]
+    """The leaves of an exception group (Hypothesis reports several distinct bugs as one), else ``[exc]``."""
+    inner = getattr(exc, "exceptions", None)
+    if isinstance(inner, (list, tuple)) and inner and all(isinstance(e, BaseException) for e in inner):
+        return [leaf for nested in inner for leaf in _exceptions(nested)]
     return [exc]
 
 

@@ -177,3 +177,14 @@ def test_reproduction_replays_against_a_served_reference_target(served_reference
     printed = []
     exec(compile(script, "<reproduction>", "exec"), {"print": printed.append})  # noqa: S102 - our own script
     assert len(printed) == 1 and "ValidationException" in str(printed[0])
+
+
+def test_an_in_process_crash_is_a_target_error_not_a_verdict():
+    from conformance.errors import TargetError
+
+    with make_target("moto") as target:
+        arn = "arn:aws:sagemaker:us-east-1:123456789012:model/never-created"
+        with pytest.raises(TargetError, match=r"ListTags: the target crashed \(AttributeError"):
+            target.client().list_tags(ResourceArn=arn)  # moto 5.2 dereferences the missing model
+        with pytest.raises(AttributeError):
+            target.raw_client().list_tags(ResourceArn=arn)

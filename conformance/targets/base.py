@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from conformance import __version__
 from conformance.clock import Clock
@@ -350,6 +350,10 @@ class _Hooks:
         op = operation.name
         if caught_exception is not None:
             verdict = classify.classify_error(caught_exception, op)
+            if verdict is caught_exception and not isinstance(caught_exception, BotoCoreError):
+                # Raised while sending: an in-process target crashed, as a server would answer 500.
+                verdict = TargetError(f"{op}: the target crashed ({type(caught_exception).__name__}: "
+                                      f"{' '.join(str(caught_exception).split())[:200]})")
             if isinstance(verdict, TargetError) and attempts < self.attempts:
                 return self.target.backoff_s * attempts
             if self.classify_errors and verdict is not caught_exception:
