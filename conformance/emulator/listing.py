@@ -40,6 +40,16 @@ def page(items: list, payload: dict, scope: str, default_max: int = DEFAULT_MAX_
     return chunk, (encode_token(max(start + 1, following - overlap), scope) if following < len(items) else None)
 
 
+def epoch(value, member: str) -> float:
+    """A request timestamp (epoch number, as botocore sends, or ISO 8601) in epoch seconds."""
+    from conformance.search_eval import parse_timestamp
+
+    seconds = parse_timestamp(value)
+    if seconds is None:
+        raise protocol.validation_error(f"Value '{value}' at '{member}' is not a valid timestamp.")
+    return seconds
+
+
 def filter_and_sort(items: List[dict], payload: dict, name_key: str, status_key: Optional[str] = None,
                     key_of: Callable[[dict], object] = None) -> List[dict]:
     """The filters and sort of ListModels / ListEndpointConfigs / ListEndpoints."""
@@ -48,9 +58,11 @@ def filter_and_sort(items: List[dict], payload: dict, name_key: str, status_key:
     for field, before, after in (("CreationTime", "CreationTimeBefore", "CreationTimeAfter"),
                                  ("LastModifiedTime", "LastModifiedTimeBefore", "LastModifiedTimeAfter")):
         if payload.get(before) is not None:
-            out = [item for item in out if item[field] < float(payload[before])]
+            limit = epoch(payload[before], before)
+            out = [item for item in out if item[field] < limit]
         if payload.get(after) is not None:
-            out = [item for item in out if item[field] > float(payload[after])]
+            limit = epoch(payload[after], after)
+            out = [item for item in out if item[field] > limit]
     if status_key and payload.get("StatusEquals"):
         out = [item for item in out if item[status_key] == payload["StatusEquals"]]
     sort_by = payload.get("SortBy") or "CreationTime"

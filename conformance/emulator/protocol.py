@@ -88,7 +88,16 @@ def parse_request(method: str, path: str, target: Optional[str], body: bytes, op
         raise ApiError(SERIALIZATION, f"Request body is not valid JSON: {err}") from err
     if not isinstance(payload, dict):
         raise ApiError(SERIALIZATION, "Request body must be a JSON object")
-    return operation, payload
+    return operation, drop_nulls(payload)
+
+
+def drop_nulls(value: Any) -> Any:
+    """awsJson reads a member set to null as an absent member."""
+    if isinstance(value, dict):
+        return {key: drop_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [drop_nulls(item) for item in value]
+    return value
 
 
 def render(shape: Optional[Shape], value: Any) -> Any:
