@@ -34,6 +34,7 @@ MARKERS = {
     "fuzz": "wide schema-level fuzzing of every selected operation",
 }
 DEFAULT_MAX_EXAMPLES = 20
+PROGRESS_INTERVAL_S = 30.0  # a state machine can run for minutes: say how far it got
 PREFIX = "sagemaker-conformance"
 WORKER_OUTPUT_KEY = "sagemaker_conformance"
 TARGET_ERROR = "target_error"
@@ -165,6 +166,7 @@ class _State:
         self.seed: int = option_seed if option_seed is not None else shared.get("seed", secrets.randbelow(2**32))
         self.active = False
         self.aborted = False  # the target was refused before any test ran
+        self.current_test = ""
         self.recorder = None
         self.target = None
         self.target_info: Dict[str, Any] = {}
@@ -327,6 +329,18 @@ class _RunHooks:
                     seed(self.state.seed)(function)
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session):
+        heartbeat = _Heartbeat(self.state, session.config.pluginmanager.get_plugin("terminalreporter"))
+        heartbeat.start()
+        try:
+            return (yield)
+        finally:
+            heartbeat.stop()
+
+    def pytest_runtest_logstart(self, nodeid, location) -> None:
+        self.state.current_test = nodeid
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = yield
         if call.when != "call" or not report.failed or not _uses_suite(item) or call.excinfo is None:
@@ -418,6 +432,41 @@ class _RunHooks:
         target = self.state.target
         if target is not None and not target.closed:
             target.close()  # the fixture's finalizer normally did this already
+
+
+class _Heartbeat:
+    """Every PROGRESS_INTERVAL_S, one line: the test running and what the Recorder has seen so far.
+
+    Only where the Recorder lives (no xdist): the xdist controller shows each finished test already.
+    """
+
+    def __init__(self, state: _State, terminal) -> None:
+        import threading
+
+        self.state, self.terminal = state, terminal
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="sagemaker-conformance-progress", daemon=True)
+
+    def start(self) -> None:
+        if self.terminal is not None and not self.state.is_worker:
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(PROGRESS_INTERVAL_S):
+            recorder = self.state.recorder
+            if recorder is None or not self.state.current_test:
+                continue
+            seen = recorder.snapshot()
+            elapsed = time.monotonic() - self.state.t0
+            self.terminal.write_line(
+                f"{PREFIX}: {elapsed:.0f} s, {sum(seen['checks'].values())} checks decided, "
+                f"{sum(seen['requests'].values())} requests; running {self.state.current_test}"
+            )
 
 
 def build_run(state: _State):

@@ -250,3 +250,25 @@ def test_ctrl_c_still_cleans_up_what_the_run_created(pytester, served_reference)
     run_id = (pytester.path / "run-id.txt").read_text()
     with make_target(served_reference) as observer:
         assert observer.client().list_models(NameContains=f"sc-{run_id}-")["Models"] == []
+
+
+SLOW = """
+import time
+
+def test_slow_machine(conformance_target, conformance_recorder):
+    client = conformance_target.client()
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline:
+        client.list_models()
+        time.sleep(0.05)
+"""
+
+
+def test_long_runs_show_progress(pytester, monkeypatch):
+    import conformance.plugin
+
+    monkeypatch.setattr(conformance.plugin, "PROGRESS_INTERVAL_S", 0.3)
+    result = run_suite(pytester, "--target", "moto", source=SLOW)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["sagemaker-conformance: * s, 0 checks decided, * requests; running test_suite.py::test_slow_machine"])
