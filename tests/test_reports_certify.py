@@ -85,3 +85,65 @@ def test_write_certificate_writes_reports_and_statement(tmp_path):
         assert f"  - {rule_id}" in text
     assert f"Seed / examples: 1234 / 25" in text and run.botocore_version in text
     assert data["rule_set"]["digest"] in text
+
+
+class _FakeState:
+    def __init__(self, run, directory):
+        self.run = run
+        self.paths = {"json": directory / "report.json"}
+
+
+def _certify(monkeypatch, tmp_path, run, *extra):
+    from conformance.cli import main
+    from conformance.reports import certify
+
+    seen = {}
+
+    def fake_run_catalogue(args):
+        seen["args"] = args
+        return _FakeState(run, tmp_path / "default")
+
+    monkeypatch.setattr(certify, "run_catalogue", fake_run_catalogue)
+    return main(["certify", "--target", "moto", *extra]), seen
+
+
+def test_certify_command_exit_0_when_certified(monkeypatch, tmp_path, capsys):
+    code, seen = _certify(monkeypatch, tmp_path, samples.all_pass(), "--report-dir", str(tmp_path / "cert"))
+    assert code == 0 and seen["args"].target == "moto"
+    out = capsys.readouterr().out
+    assert "is CERTIFIED" in out and str(tmp_path / "cert" / "certificate.txt") in out
+    data = json.loads((tmp_path / "cert" / "certificate.json").read_text())
+    assert data["result"] == CERTIFIED and data["seed"] == 1234 and data["max_examples"] == 20
+
+
+def test_certify_command_exit_1_lists_rules_held_against(monkeypatch, tmp_path, capsys):
+    code, _ = _certify(monkeypatch, tmp_path, samples.moto_like())
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "NOT CERTIFIED" in out
+    assert "  not implemented: endpoint.update.canary-size-at-most-half" in out
+    assert "  failed: endpoint.create.name-unique" in out
+    assert (tmp_path / "default" / "certificate.txt").is_file()  # the plugin's report dir by default
+
+
+def test_certify_pins_seed_and_examples_in_the_pytest_run():
+    import argparse
+
+    from conformance import runner
+    from conformance.reports.certify import CERTIFY_MAX_EXAMPLES, CERTIFY_SEED
+
+    pinned = argparse.Namespace(target="moto", report_dir=None, seed=CERTIFY_SEED, max_examples=CERTIFY_MAX_EXAMPLES,
+                                time_scale=None, known_failures=None, target_credentials=None, allow_aws_costs=False,
+                                workers=None, markexpr=None, keyword=None, quiet=True, pytest_args="")
+    argv = runner.pytest_args(pinned)
+    assert f"--seed={CERTIFY_SEED}" in argv and f"--max-examples={CERTIFY_MAX_EXAMPLES}" in argv
+    assert "-m" not in argv and "-k" not in argv  # the whole catalogue
+
+
+def test_certify_bad_target_is_one_line_exit_2():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "conformance", "certify", "--target", "gopher://x"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

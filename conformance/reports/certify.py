@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional
 from conformance.results import RunResult, Status
 
 CERTIFY_SEED = 20240601
-CERTIFY_MAX_EXAMPLES = 25
+CERTIFY_MAX_EXAMPLES = 20
 STATEMENT_FORMAT = 1
 CERTIFIED, NOT_CERTIFIED = "certified", "not certified"
 
@@ -123,3 +123,95 @@ def write_certificate(run: RunResult, directory, *, max_examples: int, issued: O
     except OSError as err:
         raise ConformanceError(f"cannot write the certificate to {directory}: {err.strerror or err}") from err
     return paths
+
+
+def add_arguments(parser) -> None:
+    parser.description = (__doc__ or "").strip().split("\n\n")[0]
+    parser.epilog = (
+        f"The run is pinned: seed {CERTIFY_SEED}, {CERTIFY_MAX_EXAMPLES} examples per machine, every area.\n"
+        "A target is certified when no rule failed, none is not implemented and none hit a target error.\n\n"
+        "examples:\n"
+        "  sagemaker-conformance certify --target moto\n"
+        "  sagemaker-conformance certify --target http://127.0.0.1:5000 --time-scale 0.001 --report-dir cert/\n\n"
+        "exit status: 0 certified, 1 not certified, 2 usage or target error"
+    )
+    parser.add_argument("--target", default="reference", metavar="TARGET",
+                        help="what to certify (default: reference); same forms as 'run --target'")
+    parser.add_argument("--report-dir", default=None, metavar="DIR",
+                        help="where the reports and certificate.json/.txt go (default: reports/<run-id>/)")
+    parser.add_argument("-n", "--workers", default=None, metavar="N",
+                        help="run on N processes (pytest-xdist) or 'auto'; the result is the same")
+    parser.add_argument("--time-scale", type=float, default=None, metavar="X",
+                        help="scale polling and timeouts by X for a URL target running a scaled clock")
+    parser.add_argument("--allow-aws-costs", action="store_true",
+                        help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
+    parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
+                        help="send this AWS profile's credentials to the target (default: dummy credentials)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no per-test progress lines")
+
+
+class _Capture:
+    """pytest plugin object keeping the plugin's run state once pytest ends."""
+
+    def __init__(self) -> None:
+        self.state = None
+
+    def pytest_unconfigure(self, config) -> None:
+        from conformance.plugin import STATE
+
+        self.state = config.stash.get(STATE, None)
+
+
+def run_catalogue(args):
+    """Run the whole shipped suite in-process at the certification seed; returns the plugin's run state."""
+    import argparse
+    import shlex
+
+    import pytest
+
+    from conformance import runner
+    from conformance.errors import ConformanceError
+    from conformance.targets import make_target, prepare
+
+    options = {"time_scale": args.time_scale, "credentials_profile": args.target_credentials,
+               "allow_aws_costs": args.allow_aws_costs}
+    spec = prepare(args.target, **options)
+    if spec.kind in ("url", "aws"):
+        with make_target(spec, **options) as probe:
+            probe.check_reachable()
+    pinned = argparse.Namespace(
+        target=args.target, report_dir=args.report_dir, seed=CERTIFY_SEED, max_examples=CERTIFY_MAX_EXAMPLES,
+        time_scale=args.time_scale, known_failures=None, target_credentials=args.target_credentials,
+        allow_aws_costs=args.allow_aws_costs, workers=args.workers, markexpr=None, keyword=None, quiet=args.quiet,
+        pytest_args="",
+    )
+    argv = runner.pytest_args(pinned)
+    print("sagemaker-conformance certify: pytest " + " ".join(shlex.quote(a) for a in argv), flush=True)
+    capture = _Capture()
+    code = int(pytest.main(argv, plugins=[capture]))
+    state = capture.state
+    if code not in (0, 1) or state is None or state.run is None:
+        raise ConformanceError(f"the certification run did not complete (pytest exit status {code}); nothing certified")
+    return state
+
+
+def command(args) -> int:
+    from conformance.errors import UsageError
+
+    if args.time_scale is not None and not args.time_scale > 0:
+        raise UsageError(f"--time-scale must be a positive number, not {args.time_scale!r}")
+    state = run_catalogue(args)
+    run = state.run
+    if run.max_examples is None:
+        run.max_examples = CERTIFY_MAX_EXAMPLES
+    directory = Path(args.report_dir) if args.report_dir else Path(state.paths["json"]).parent
+    paths = write_certificate(run, directory, max_examples=CERTIFY_MAX_EXAMPLES)
+    data = json.loads(paths["certificate"].read_text(encoding="utf-8"))
+    name = run.target.get("url") or run.target.get("name") or run.target.get("kind")
+    because = f": {'; '.join(data['reasons'])}" if data["reasons"] else ""
+    print(f"sagemaker-conformance certify: {name} is {data['result'].upper()}{because}")
+    for title, key in (("failed", "failed"), ("not implemented", "not_implemented"), ("target error", "target_error")):
+        for rule_id in data[key]:
+            print(f"  {title}: {rule_id}")
+    print(f"certificate: {paths['certificate_text']}\nreport: {paths['html']}")
+    return 0 if data["result"] == CERTIFIED else 1

@@ -120,6 +120,16 @@ def layout(transitions: Dict[str, int], order: Optional[List[str]] = None) -> Op
     columns: Dict[int, List[str]] = defaultdict(list)
     for state in states:
         columns[rank[state]].append(state)
+    # One barycentre pass: a state sits near the mean row of the states that lead to it (fewer crossings).
+    row: Dict[str, float] = {}
+    for column in sorted(columns):
+        members = columns[column]
+        if column:
+            def barycentre(state: str) -> float:
+                rows = [row[before] for before, after, _ in edges if after == state and before in row]
+                return sum(rows) / len(rows) if rows else len(members)
+            members.sort(key=lambda state: (barycentre(state), states.index(state)))
+        row.update({state: index for index, state in enumerate(members)})
     tallest = max(len(column) for column in columns.values())
     widths = {state: max(70.0, len(state) * CHAR_WIDTH + 22) for state in states}
     column_width = max(widths.values())
