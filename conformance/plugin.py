@@ -199,9 +199,9 @@ STATE = pytest.StashKey[_State]()
 
 
 def _new_run_id() -> str:
-    from conformance.targets import new_run_id
-
-    return new_run_id()
+    """As ``conformance.targets.new_run_id``, without importing botocore into every pytest run."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
 def state_of(config) -> _State:

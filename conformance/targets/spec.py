@@ -76,7 +76,7 @@ def _parse_url(raw: str) -> TargetSpec:
         raise UsageError(f"unknown target scheme {parts.scheme!r} in {raw!r}; {EXPECTED}")
     if "@" in parts.netloc:
         # A URL with user:password would end up in logs and reports.
-        raise UsageError(f"--target URL must not contain credentials; use --target-credentials PROFILE")
+        raise UsageError("--target URL must not contain credentials; use --target-credentials PROFILE")
     try:
         host, port = parts.hostname, parts.port
     except ValueError as err:
