@@ -172,6 +172,17 @@ def invalid_config_rejected(sm, cw, em):
     assert sm.list_endpoint_configs()["EndpointConfigs"] == []
 
 
+def enum_checked(sm, cw, em):
+    make_model(sm, "m")
+    rejected(lambda: sm.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[
+        {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.nonexistent", "InitialInstanceCount": 1}]))
+
+
+def invalid_model_not_created(sm, cw, em):
+    rejected(lambda: sm.create_model(ModelName="m", PrimaryContainer={"Image": "img"}, ExecutionRoleArn="not-an-arn"))
+    assert sm.list_models()["Models"] == []
+
+
 def tags_overwrite(sm, cw, em):
     arn = make_model(sm, "m")
     sm.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "1"}])
@@ -274,6 +285,8 @@ SCENARIOS = {
     "no-rollback-on-alarm": rollback_observed,
     "rollback-keeps-new-config": rollback_restores_config,
     "schema-validation-skipped": invalid_config_rejected,
+    "enum-values-unchecked": enum_checked,
+    "invalid-create-model-persisted": invalid_model_not_created,
     "tags-duplicate-on-overwrite": tags_overwrite,
     "tags-limit-unchecked": tags_limit,
     "tags-aws-prefix-allowed": tags_reserved_prefix,

@@ -103,10 +103,21 @@ class Emulator:
         with self.store.lock:
             now = self.clock.now()
             deployments.advance_all(self.store, now)
-            validation.check(operation, payload, self.store)
+            self._validate(operation, payload, now)
             result = self.operations[operation](Context(self.store, now), payload)
             body = protocol.render_output(operation, result)
         return Response(body, status=200, headers=self._headers())
+
+    def _validate(self, operation: str, payload: dict, now: float) -> None:
+        try:
+            validation.check(operation, payload, self.store)
+        except protocol.ApiError:
+            if operation == "CreateModel" and self.faults.active("invalid-create-model-persisted"):
+                try:
+                    self.operations[operation](Context(self.store, now), payload)
+                except (protocol.ApiError, KeyError, TypeError, AttributeError, ValueError):
+                    pass  # the fault only persists what it can
+            raise
 
     def _headers(self) -> dict:
         request_id = str(uuid.uuid5(_REQUEST_IDS, str(next(self._request_numbers))))

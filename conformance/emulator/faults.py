@@ -34,6 +34,8 @@ FAULTS = {
     "rollback-keeps-new-config": "A rolled-back deployment ends InService on the new EndpointConfig.",
     # validation
     "schema-validation-skipped": "CreateEndpointConfig skips the schema validation of its input.",
+    "enum-values-unchecked": "Values outside a member's documented enum are accepted (every operation).",
+    "invalid-create-model-persisted": "An invalid CreateModel is rejected, but the model is created anyway.",
     # tags
     "tags-duplicate-on-overwrite": "AddTags with an existing key appends a duplicate instead of overwriting.",
     "tags-limit-unchecked": "AddTags does not enforce the 50-tags-per-resource limit.",

@@ -17,7 +17,7 @@ from conformance import documented
 from conformance.emulator import protocol
 from conformance.emulator.state import ENDPOINT, ENDPOINT_CONFIG, Store
 from conformance.errors import ShapesError
-from conformance.violation import Violation
+from conformance.violation import Constraint, Violation
 
 # Faults that switch off exactly one documented rule (by its documented-rule id).
 FAULT_DISABLES_RULE = {
@@ -76,6 +76,8 @@ def check(operation: str, payload: dict, store: Store) -> None:
     """Raise a ValidationException (``protocol.ApiError``) unless ``payload`` is valid in the current state."""
     skip_schema = operation == "CreateEndpointConfig" and store.faults.active("schema-validation-skipped")
     violations = [] if skip_schema else _schema_violations(operation, payload)
+    if store.faults.active("enum-values-unchecked"):
+        violations = [v for v in violations if str(v.constraint) != Constraint.ENUM.value]
     if violations:
         raise protocol.validation_error(_message(violations))
     disabled = {rule for fault, rule in FAULT_DISABLES_RULE.items() if store.faults.active(fault)}
