@@ -96,7 +96,10 @@ DOCUMENTED_RULES: Dict[str, DocumentedRule] = {
         "For timestamp properties, Value is an ISO 8601 date-time YYYY-mm-dd'T'HH:MM:SS."),
     "search.valid-property-name": DocumentedRule(
         "Search", _FILTER + ".Name",
-        "A filter names a valid property of the searched resource (see SearchRecord)."),
+        "Filter names, NestedPropertyName and SortBy name valid properties of the searched resource (SearchRecord)."),
+    "search.visibility-key-is-a-tag": DocumentedRule(
+        "Search", "VisibilityConditions.Key",
+        "A VisibilityConditions Key has the format Tags.<key>."),
     # --- tags ---
     "tags.unique-keys": DocumentedRule(
         "AddTags", "Tags.Key",
@@ -130,6 +133,7 @@ EVIDENCE: Dict[str, str] = {
     "search.numeric-value": "Value must be an integer or floating-point decimal",
     "search.timestamp-value": "YYYY-mm-dd'T'HH:MM:SS",
     "search.valid-property-name": "You must specify a valid property for the resource",
+    "search.visibility-key-is-a-tag": "It must be in the following format: Tags.<key>",
     "tags.unique-keys": "Tag keys must be unique per resource",
     "tags.at-most-50-per-resource": "max=50",
     "tags.reserved-aws-prefix": "Tagging Amazon Web Services Resources",
@@ -380,12 +384,38 @@ def _iter_expressions(expression: Mapping, path: Path) -> Iterator[Tuple[Path, M
 
 def search_violations(request: Mapping) -> List[Violation]:
     """Documented rules of a Search request (limits, CONTAINS-once, operator/value kinds, property names)."""
+    out: List[Violation] = []
+    if not isinstance(request, Mapping):
+        return out
+    resource = request.get("Resource")
+    expression = request.get("SearchExpression")
+    if isinstance(expression, Mapping):
+        out.extend(_expression_violations(expression, resource))
+    sort_by = request.get("SortBy")
+    if resource in NAME_CHECKED_RESOURCES and isinstance(sort_by, str) and _property_kind(resource, sort_by) is None:
+        out.append(_v(("SortBy",), "search.valid-property-name",
+                      f"'{sort_by}' is not a valid property name for resource type {resource}."))
+    for index, condition in enumerate(_list(request.get("VisibilityConditions"))):
+        key = condition.get("Key") if isinstance(condition, Mapping) else None
+        if isinstance(key, str) and not (key.startswith(VISIBILITY_KEY_PREFIX) and len(key) > len(VISIBILITY_KEY_PREFIX)):
+            out.append(_v(("VisibilityConditions", index, "Key"), "search.visibility-key-is-a-tag",
+                          f"VisibilityConditions Key '{key}' must be in the format {VISIBILITY_KEY_PREFIX}<key>."))
+    return out
+
+
+VISIBILITY_KEY_PREFIX = "Tags."  # VisibilityConditions.Key documentation: Tags.<key>
+
+
+def _property_kind(resource: Any, name: str) -> Optional[str]:
+    from conformance import search_eval
+
+    return search_eval.property_type(resource, name)
+
+
+def _expression_violations(expression: Mapping, resource: Any) -> List[Violation]:
     from conformance import search_eval
 
     out: List[Violation] = []
-    expression = request.get("SearchExpression") if isinstance(request, Mapping) else None
-    if not isinstance(expression, Mapping):
-        return out
     root: Path = ("SearchExpression",)
     for path, expr in _iter_expressions(expression, root):
         if not (_list(expr.get("Filters")) or _list(expr.get("NestedFilters")) or _list(expr.get("SubExpressions"))):
@@ -400,7 +430,6 @@ def search_violations(request: Mapping) -> List[Violation]:
                 if flt.get("Operator") == "Contains" and not contains_exempt(str(flt.get("Name", "")))]
     if len(contains) > 1:
         out.append(_v(contains[1] + ("Operator",), "search.contains-at-most-once", contains_limit_message()))
-    resource = request.get("Resource")
     if resource in NAME_CHECKED_RESOURCES:
         for path, sub in _iter_expressions(expression, root):
             for index, nested in enumerate(_list(sub.get("NestedFilters"))):

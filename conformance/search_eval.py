@@ -26,6 +26,8 @@ Choices where the documentation is silent (kept consistent between emulator and 
 * ``NotEquals`` holds when the property exists and no value equals Value;
 * a comparison without Value, or with a Value of the wrong kind, matches nothing;
 * timestamps compare to the second, the precision of the documented Value format;
+* VisibilityConditions must all hold (Key ``Tags.<key>`` equals Value on the resource's own tags);
+  CrossAccountFilterOption CrossAccount finds nothing (no other account shares resources here);
 * ordering: resources lacking the SortBy property come last; ties break by ARN then content,
   ascending, so results never depend on insertion order.
 """
@@ -329,14 +331,37 @@ def sort_resources(resources: Sequence[Mapping], sort_by: Optional[str] = None, 
     return [t[2] for t in present + missing]
 
 
+def own_tags(resource: Mapping) -> list:
+    """The resource's tag list: top level (Endpoint) or one level down (``Model.Tags``)."""
+    for node in [resource] + [v for v in resource.values() if isinstance(v, Mapping)]:
+        if isinstance(node.get("Tags"), list):
+            return node["Tags"]
+    return []
+
+
+def visible(resource: Mapping, conditions: Sequence[Mapping]) -> bool:
+    """Every VisibilityConditions entry (Key ``Tags.<key>``, Value) holds on the resource's own tags."""
+    tags = own_tags(resource)
+    for condition in conditions:
+        key = str(condition.get("Key", ""))
+        key = key[len("Tags."):] if key.startswith("Tags.") else key
+        if not any(t.get("Key") == key and t.get("Value", "") == condition.get("Value", "") for t in tags
+                   if isinstance(t, Mapping)):
+            return False
+    return True
+
+
 def search(resources: Sequence[Mapping], request: Mapping) -> List[Mapping]:
     """All resources matching ``request["SearchExpression"]``, ordered by SortBy/SortOrder (no paging).
 
     ``resources`` are documents of the requested ``Resource`` type (the caller selects them).
     """
     resource_type = request.get("Resource")
+    if request.get("CrossAccountFilterOption") == "CrossAccount":
+        return []  # documented: only resources other accounts made discoverable; an emulated account has none
     expression = request.get("SearchExpression")
-    found = [r for r in resources if matches(expression, r, resource_type)]
+    visibility = [c for c in request.get("VisibilityConditions") or [] if isinstance(c, Mapping)]
+    found = [r for r in resources if matches(expression, r, resource_type) and visible(r, visibility)]
     return sort_resources(found, request.get("SortBy"), request.get("SortOrder"), resource_type)
 
 
@@ -373,7 +398,8 @@ def paginate(results: Sequence[Any], max_results: Optional[int] = None,
 
 
 __all__ = [
-    "matches", "search", "paginate", "sort_resources", "sort_key", "identity", "resolve", "property_type",
+    "matches", "search", "paginate", "visible", "own_tags", "sort_resources", "sort_key", "identity", "resolve",
+    "property_type",
     "record_shape", "operators", "filter_matches", "nested_filter_matches", "parse_timestamp", "parse_number",
     "InvalidNextToken", "DEFAULT_SORT_BY", "DEFAULT_SORT_ORDER", "DEFAULT_OPERATOR", "DEFAULT_MAX_RESULTS",
     "TEXT", "NUMERIC", "BOOLEAN", "TIMESTAMP", "STRUCTURE", "ORDERING_OPERATORS", "TEXT_ONLY_OPERATORS",

@@ -306,3 +306,13 @@ def test_dispatcher_reads_tags_of_create_operations_and_addtags_context():
 ])
 def test_members_the_schema_rejects_are_left_to_the_schema(config):
     assert deployment_config_violations(config, 10) == []
+
+
+def test_sort_by_and_visibility_keys():
+    assert ids(search_violations({"Resource": "Endpoint", "SortBy": "NoSuch"})) == [
+        (("SortBy",), "search.valid-property-name")]
+    assert search_violations({"Resource": "Endpoint", "SortBy": "Tags.team"}) == []
+    conditions = [{"Key": "Tags.team", "Value": "red"}, {"Key": "team", "Value": "red"}, {"Key": "Tags.", "Value": ""}]
+    assert ids(search_violations({"Resource": "Model", "VisibilityConditions": conditions})) == [
+        (("VisibilityConditions", 1, "Key"), "search.visibility-key-is-a-tag"),
+        (("VisibilityConditions", 2, "Key"), "search.visibility-key-is-a-tag")]

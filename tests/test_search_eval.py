@@ -223,8 +223,13 @@ def test_generated_requests_against_their_resources(data):
     resources = data.draw(resource_lists.filter(bool))
     request = data.draw(search_requests("Endpoint", resources=resources))
     found = search(resources, request)
-    assert all(matches(request.get("SearchExpression"), r, "Endpoint") for r in found)
-    assert len(found) == sum(matches(request.get("SearchExpression"), r, "Endpoint") for r in resources)
+
+    def selected(r):
+        return matches(request.get("SearchExpression"), r, "Endpoint") and search_eval.visible(
+            r, request.get("VisibilityConditions") or [])
+
+    assert all(selected(r) for r in found)
+    assert len(found) == sum(selected(r) for r in resources)
 
 
 def test_generated_requests_often_match_something():
@@ -252,3 +257,13 @@ def test_timestamps_compare_to_the_second():
     later = {"CreationTime": EPOCH + timedelta(seconds=1, microseconds=5)}
     assert matches(leaf({"Name": "CreationTime", "Operator": "GreaterThan", "Value": "2024-01-01T00:00:00"}),
                    later, "Endpoint")
+
+
+def test_visibility_conditions_and_cross_account():
+    docs = [{"EndpointArn": "arn:1", "Tags": [{"Key": "team", "Value": "red"}]},
+            {"EndpointArn": "arn:2", "Tags": [{"Key": "team", "Value": "blue"}]},
+            {"Model": {"ModelArn": "arn:3", "Tags": [{"Key": "team", "Value": "red"}]}}]
+    request = {"Resource": "Endpoint", "VisibilityConditions": [{"Key": "Tags.team", "Value": "red"}]}
+    assert [d.get("EndpointArn") or d["Model"]["ModelArn"] for d in search(docs, request)] == ["arn:1", "arn:3"]
+    assert search(docs, {"Resource": "Endpoint", "CrossAccountFilterOption": "CrossAccount"}) == []
+    assert len(search(docs, {"Resource": "Endpoint", "CrossAccountFilterOption": "SameAccount"})) == 3

@@ -123,6 +123,30 @@ def _kind_values(kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
     return st.text(_SAFE_ALPHABET, min_size=1, max_size=20)
 
 
+@functools.lru_cache(maxsize=None)
+def _visibility_bounds(member: str) -> Tuple[int, int]:
+    metadata = model.member_shape("Search", f"VisibilityConditions.{member}").metadata
+    return metadata.get("min", 0), metadata["max"]
+
+
+def _visibility_fits(key: str, value) -> bool:
+    (key_low, key_high), (value_low, value_high) = _visibility_bounds("Key"), _visibility_bounds("Value")
+    return isinstance(value, str) and key_low <= len(key) <= key_high and value_low <= len(value) <= value_high
+
+
+def _visibility_conditions(ctx: "_Context") -> st.SearchStrategy[list]:
+    """Conditions every one of some given resources satisfies (drawn from their own tags)."""
+    limit = _visibility_bounds_list()
+    pairs = st.sampled_from(ctx.visibility)
+    return st.lists(pairs, min_size=1, max_size=min(2, limit), unique=True).map(
+        lambda chosen: [{"Key": key, "Value": value} for key, value in chosen])
+
+
+@functools.lru_cache(maxsize=None)
+def _visibility_bounds_list() -> int:
+    return model.member_shape("Search", "VisibilityConditions").metadata["max"]
+
+
 class _Context:
     def __init__(self, resource: str, resources: Sequence[dict]):
         self.cat = catalogue(resource)
@@ -131,6 +155,9 @@ class _Context:
                        for tag in _tags_at(r, prefix) if isinstance(tag.get("Key"), str)})
         self.tag_names = tuple(f"{prefix}.{key}" for prefix in self.cat.tag_prefixes for key in keys
                                if _fits("SearchExpression.Filters.Name", f"{prefix}.{key}"))
+        self.visibility = tuple(sorted({(f"Tags.{t['Key']}", t.get("Value", "")) for r in self.resources
+                                        for t in search_eval.own_tags(r) if isinstance(t, dict)
+                                        and _visibility_fits(f"Tags.{t.get('Key')}", t.get("Value", ""))}))
         self.present = tuple(leaf for leaf in self.cat.leaves
                              if any(search_eval.resolve(r, leaf[0]) for r in self.resources))
 
@@ -290,6 +317,8 @@ def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[s
     if draw(st.booleans()):
         metadata = model.member_shape("Search", "MaxResults").metadata
         request["MaxResults"] = draw(st.integers(metadata["min"], metadata["max"]))
+    if ctx.visibility and draw(st.integers(0, 7)) == 0:
+        request["VisibilityConditions"] = draw(_visibility_conditions(ctx))
     if next_token is not None:
         request["NextToken"] = next_token
     return request
@@ -318,7 +347,8 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
     if TIMESTAMP in kinds_of:
         variants.append("timestamp-value")
     if resource in documented.NAME_CHECKED_RESOURCES:
-        variants.append("unknown-name")
+        variants += ["unknown-name", "unknown-sort-by"]
+    variants.append("visibility-key")
     variant = draw(st.sampled_from(variants))
     root = ("SearchExpression",)
 
@@ -376,6 +406,17 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
     if variant == "max-results":
         base["MaxResults"] = model.member_shape("Search", "MaxResults").metadata["max"] + draw(st.integers(1, 50))
         return InvalidPayload(base, ("MaxResults",), Constraint.MAX.value)
+    if variant == "unknown-sort-by":
+        base["SortBy"] = draw(_unknown_names(resource))
+        return InvalidPayload(base, ("SortBy",), "search.valid-property-name")
+    if variant == "visibility-key":
+        key = draw(st.text("abcdefghijklmnopqrstuvwxyz0123456789_.:/=+-@", min_size=1, max_size=20).filter(
+            lambda k: not k.startswith(documented.VISIBILITY_KEY_PREFIX)))
+        conditions = list(base.get("VisibilityConditions") or [])[:_visibility_bounds_list() - 1]
+        index = draw(st.integers(0, len(conditions)))
+        conditions.insert(index, {"Key": key, "Value": draw(st.text("abc xyz", max_size=5))})
+        base["VisibilityConditions"] = conditions
+        return InvalidPayload(base, ("VisibilityConditions", index, "Key"), "search.visibility-key-is-a-tag")
     if variant == "sort-order":
         base["SortOrder"] = draw(st.sampled_from(["ascending", "DESC", "Up", "Random"]))
         return InvalidPayload(base, ("SortOrder",), Constraint.ENUM.value)
@@ -402,10 +443,13 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
         path = add_filter({"Name": name, "Operator": operator, "Value": bad})
         return InvalidPayload(base, path + ("Value",), f"search.{variant}")
     # unknown-name
-    name = draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12)
-                .map(lambda s: "NoSuch" + s).filter(lambda n: search_eval.property_type(resource, n) is None))
-    path = add_filter({"Name": name, "Operator": "Exists"})
+    path = add_filter({"Name": draw(_unknown_names(resource)), "Operator": "Exists"})
     return InvalidPayload(base, path + ("Name",), "search.valid-property-name")
+
+
+def _unknown_names(resource: str) -> st.SearchStrategy[str]:
+    return st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=3, max_size=12).map(
+        lambda s: "NoSuch" + s).filter(lambda n: search_eval.property_type(resource, n) is None)
 
 
 def _shrink_for_one_more(expression: dict) -> None:
