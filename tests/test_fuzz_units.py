@@ -99,8 +99,11 @@ def test_real_aws_fuzzes_only_read_only_operations_unless_opted_in():
 
 def test_default_run_takes_a_sample_and_fuzz_marker_widens_it():
     sample = operations_for_run(OPERATIONS, patterns=None, markexpr="", target_kind="reference",
-                                allow_mutating=False, seed=1, sample=2)
-    assert len(sample) == 2
+                                allow_mutating=False, seed=1, sample=2, cited=["Search", "UpdateEndpoint"], cited_sample=1)
+    assert len(sample) == 3 and {"Search", "UpdateEndpoint"} & set(sample)
+    assert sample == operations_for_run(OPERATIONS, patterns=None, markexpr="", target_kind="reference",
+                                        allow_mutating=False, seed=1, sample=2, cited=["Search", "UpdateEndpoint"],
+                                        cited_sample=1)
     assert wide_run_requested("fuzz") and wide_run_requested("search or fuzz")
     assert not wide_run_requested("not fuzz") and not wide_run_requested("fuzzy") and not wide_run_requested(None)
 

@@ -6,12 +6,15 @@ Kept out of the test module so the selection logic is unit-tested without a pyte
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 from conformance.fuzz.selection import parse_patterns, read_only_required, select_operations
 
-# The default run fuzzes a seeded sample this big; ``-m fuzz`` or ``--operations`` widen it.
-DEFAULT_SAMPLE = 12
+# The default run fuzzes a seeded sample: this many of all operations, plus this many of the
+# operations the rule catalogue cites (the ones a target under test most likely implements).
+# ``-m fuzz`` or ``--operations`` widen it to everything selected.
+DEFAULT_SAMPLE = 8
+DEFAULT_CITED_SAMPLE = 4
 _FUZZ_MARK = re.compile(r"\bfuzz\b")
 
 
@@ -30,15 +33,17 @@ def operations_for_run(
     target_kind: str,
     allow_mutating: bool,
     seed: int,
+    cited: Sequence[str] = (),
     sample: int = DEFAULT_SAMPLE,
+    cited_sample: int = DEFAULT_CITED_SAMPLE,
 ) -> List[str]:
     """``--operations`` wins; else ``-m fuzz`` means all; else a seeded sample. Real AWS: read-only only."""
     chosen_patterns = parse_patterns(patterns)
-    wide = bool(chosen_patterns) or wide_run_requested(markexpr)
-    return select_operations(
-        all_operations,
-        patterns=chosen_patterns,
-        read_only=read_only_required(target_kind, allow_mutating),
-        sample=None if wide else sample,
-        seed=seed,
-    )
+    read_only = read_only_required(target_kind, allow_mutating)
+    if chosen_patterns or wide_run_requested(markexpr):
+        return select_operations(all_operations, patterns=chosen_patterns, read_only=read_only)
+    everything = list(all_operations)
+    picked = set(select_operations(everything, read_only=read_only, sample=sample, seed=seed))
+    focus = [name for name in cited if name in set(everything) and name not in picked]
+    picked.update(select_operations(focus, read_only=read_only, sample=cited_sample, seed=seed))
+    return sorted(picked)

@@ -1,7 +1,8 @@
 """Wide, schema-level fuzzing: every selected SageMaker operation, Schemathesis-generated input.
 
 Selection (see conformance.fuzz.suite_support): ``--operations 'Describe*,CreateEndpoint'`` picks
-operations; ``-m fuzz`` fuzzes all of them; otherwise a seeded sample runs with the default suite.
+operations; ``-m fuzz`` fuzzes all of them; otherwise a seeded sample runs with the default suite
+(some of all operations, some of those the rule catalogue cites).
 Against real AWS only read-only operations run unless ``--fuzz-mutating`` is given.
 Each operation ends passed, failed (first failing example + reproduction), or not_implemented.
 """
@@ -24,6 +25,12 @@ def _option(config, name, default=None):
     return default if value is None else value
 
 
+def _cited_operations():
+    from conformance.rules import all_rules
+
+    return sorted({rule.operation for rule in all_rules() if rule.operation})
+
+
 def pytest_generate_tests(metafunc):
     if "fuzzed_operation" not in metafunc.fixturenames:
         return
@@ -43,23 +50,41 @@ def pytest_generate_tests(metafunc):
             target_kind=parse_spec(_option(config, "target", "reference")).kind,
             allow_mutating=bool(_option(config, "fuzz_mutating", False)),
             seed=seed,
+            cited=_cited_operations(),
         )
     except ConformanceError as err:
         pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
     metafunc.parametrize("fuzzed_operation", operations)
 
 
-def test_operation_fuzzed(fuzzed_operation, conformance_target, conformance_recorder, conformance_settings):
+@pytest.fixture(scope="session")
+def fuzz_api():
+    """The synthetic OpenAPI of every operation, loaded once per process (only when fuzzing runs)."""
+    from conformance.errors import ConformanceError
+
+    try:
+        return load_api()
+    except ConformanceError as err:  # e.g. ShapesError: say it once, not once per operation
+        pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
+
+
+def test_operation_fuzzed(fuzzed_operation, fuzz_api, conformance_target, conformance_recorder, conformance_settings):
+    from conformance.errors import TargetError
+
     # The raw client: botocore's own exceptions, no classification; the target's hooks count each request.
     client = conformance_target.raw_client()
     seed = int(conformance_settings.seed or 0)
-    outcome = fuzz_operation(
-        api_operation(load_api(), fuzzed_operation),
-        AwsJsonTransport(client),
-        max_examples=conformance_settings.max_examples,
-        seed=seed,
-        setup=client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url),
-    )
+    try:
+        outcome = fuzz_operation(
+            api_operation(fuzz_api, fuzzed_operation),
+            AwsJsonTransport(client),
+            max_examples=conformance_settings.max_examples,
+            seed=seed,
+            setup=client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url),
+        )
+    except TargetError as err:  # unreachable, timed out: never a nonconformance (the plugin skips it)
+        conformance_recorder.operation(fuzzed_operation, Status.TARGET_ERROR, message=str(err), seed=seed)
+        raise
     failure = outcome.failure
     conformance_recorder.operation(
         fuzzed_operation,
