@@ -54,13 +54,17 @@ def _tag_bounds(member: str) -> Tuple[int, int, str]:
 def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
     low, high, pattern = _tag_bounds("Key")
     taken = frozenset(existing)
-    return st.text(class_pattern_alphabet(pattern), min_size=low, max_size=min(high, 24)).filter(
-        lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX) and key not in taken)
+    alphabet = class_pattern_alphabet(pattern)
+    lengths = st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)),
+                        st.text(alphabet, min_size=high, max_size=high))  # the model's longest key, now and then
+    return lengths.filter(lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX) and key not in taken)
 
 
 def tag_values() -> st.SearchStrategy[str]:
     low, high, pattern = _tag_bounds("Value")
-    return st.text(class_pattern_alphabet(pattern), min_size=low, max_size=min(high, 24))
+    alphabet = class_pattern_alphabet(pattern)
+    return st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)), st.text(alphabet, min_size=high,
+                                                                                     max_size=high))
 
 
 def _tag_list(keys: List[str], draw) -> List[dict]:
