@@ -63,7 +63,7 @@ def decided_rules(machine_class) -> Tuple[str, ...]:
 
 def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] = None,
              max_examples: Optional[int] = None, rule_ids: Optional[Iterable[str]] = None, shrink: bool = True,
-             raise_failures: bool = True):
+             raise_failures: bool = True, max_rounds: Optional[int] = None):
     """Run machine ``name`` against ``target``; raise its RuleFailures (grouped) unless ``raise_failures`` is False."""
     from conformance.machines.driver import run_machine
 
@@ -82,6 +82,7 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
         max_examples=max_examples or 5,
         step_count=spec.step_count,
         shrink=shrink,
+        **({"max_rounds": max_rounds} if max_rounds else {}),
     )
     if raise_failures and result.failures:
         raise_grouped(result.machine, result.failures)

@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Set
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conformance.errors import NotImplementedByTarget, RuleFailure, TargetError
+from conformance.errors import NotImplementedByTarget, RuleFailure, TargetError, TargetUnreachable
 from conformance.results import Status
 from conformance.rules.validation import OUTPUT_OPERATIONS, output_rule_id
 
@@ -120,10 +120,7 @@ class Session:
         return outcome
 
     def check_output(self, operation: str, response: dict) -> None:
-        try:
-            from conformance.shapes import violations
-        except ImportError:  # TODO(H6): drop once conformance.shapes has landed
-            return
+        from conformance.shapes import violations
 
         found = violations(operation, wire_form(response), direction="output")
         self.check(
@@ -180,14 +177,17 @@ class Session:
     @contextlib.contextmanager
     def deciding(self, *rule_ids: str):
         """The block decides ``rule_ids``: an unsupported operation or a failing target ends the block and
-        records not_implemented / target_error for them instead of a nonconformance."""
+        records not_implemented / target_error for them instead of a nonconformance. An unreachable
+        target also ends the run's remaining steps."""
         try:
             yield
         except NotImplementedByTarget as err:
             self.run.unsupported.setdefault(err.operation, str(err))
             self.record_all(rule_ids, Status.NOT_IMPLEMENTED, str(err))
-        except TargetError as err:
+        except TargetUnreachable as err:
             self.run.broken = self.run.broken or str(err)
+            self.record_all(rule_ids, Status.TARGET_ERROR, str(err))
+        except TargetError as err:  # this request failed (a crash, a timeout): the next ones may not
             self.record_all(rule_ids, Status.TARGET_ERROR, str(err))
 
     def record_all(self, rule_ids: Iterable[str], status: Status, message: str) -> None:

@@ -88,10 +88,11 @@ class TagsMachine(RuleBasedStateMachine):
         if not arn:
             return None
         self.tags[arn] = {t["Key"]: t["Value"] for t in given}
-        listed = self._list(arn)
-        if listed is not None:
-            self.s.check("tags.create.listed", listed == self.tags[arn],
-                         f"tags given at creation {self.tags[arn]} are listed as {listed}")
+        with self.s.deciding("tags.create.listed"):
+            listed = self._list(arn)
+            if listed is not None:
+                self.s.check("tags.create.listed", listed == self.tags[arn],
+                             f"tags given at creation {self.tags[arn]} are listed as {listed}")
         return arn
 
     def _list(self, arn: str) -> Optional[Dict[str, str]]:
@@ -199,10 +200,11 @@ class TagsMachine(RuleBasedStateMachine):
     @rule(data=st.data(), arn=arns)
     def add_invalid_tags(self, data, arn):
         """Each kind of invalid AddTags once: refused with a 4xx, the resource's tags unchanged."""
-        for kind, rule_id in INVALID_TAG_KINDS.items():
-            if not self.s.enforced(rule_id):
+        drawn = [(kind, rule_id, data.draw(invalid_tags(kind, self.tags[arn]), label=kind))
+                 for kind, rule_id in INVALID_TAG_KINDS.items()]
+        for kind, rule_id, bad in drawn:
+            if not self.s.enforced(rule_id) or self.s.run.broken:
                 continue
-            bad = data.draw(invalid_tags(kind, self.tags[arn]), label=kind)
             with self.s.deciding(rule_id, NO_STATE_CHANGE):
                 out = self.s.call("AddTags", ResourceArn=arn, Tags=bad)
                 self.s.check(rule_id, out.rejected, f"AddTags breaking {kind} ({len(bad)} tags): {out.describe()}")
@@ -217,7 +219,8 @@ class TagsMachine(RuleBasedStateMachine):
         if self.s.run.broken:
             return
         for arn in list(self.tags):
-            self._expect_listing(arn, "the last step")
+            with self.s.deciding("tags.list.reflects-changes"):
+                self._expect_listing(arn, "the last step")
 
     def teardown(self):
         self.cleanup.run()

@@ -23,6 +23,7 @@ from conformance.strategies import invalid_input
 
 # payload member -> which of the machine's resources it may name, per operation ("fresh": a new name).
 TARGETS: Dict[str, Dict[str, str]] = {
+    "CreateModel": {"ModelName": "fresh-model"},
     "CreateEndpoint": {"EndpointName": "fresh-endpoint", "EndpointConfigName": "config"},
     "UpdateEndpoint": {"EndpointName": "endpoint", "EndpointConfigName": "spare-config"},
     "UpdateEndpointWeightsAndCapacities": {"EndpointName": "endpoint"},
@@ -88,14 +89,16 @@ class ValidationMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def send_invalid_requests(self, data):
-        for operation in INVALID_INPUT_OPERATIONS:
+        # Everything is drawn before the target is asked anything: what it answers must not change the draws.
+        drawn = [(operation, data.draw(invalid_input(operation), label=operation))
+                 for operation in INVALID_INPUT_OPERATIONS]
+        for operation, invalid in drawn:
             rule_id = invalid_input_rule_id(operation)
             if not self.s.enforced(rule_id) or self.s.skip_unsupported([operation], [rule_id]):
                 continue
-            invalid = data.draw(invalid_input(operation), label=operation)
             payload = dict(invalid.payload)
             aimed = self._aim(operation, payload, tuple(invalid.path))
-            with self.s.deciding(rule_id, NO_STATE_CHANGE):
+            with self.s.deciding(rule_id):
                 out = self.s.call(operation, judge_server_errors=True, **payload)
                 if out.ok:
                     self._forget(operation, aimed)
@@ -110,12 +113,18 @@ class ValidationMachine(RuleBasedStateMachine):
             self.cleanup.add("DeleteEndpoint", aimed["fresh-endpoint"])
         if "fresh-config" in aimed:
             self.cleanup.add("DeleteEndpointConfig", aimed["fresh-config"])
+        if "fresh-model" in aimed:
+            self.cleanup.add("DeleteModel", aimed["fresh-model"])
 
     def _unchanged(self, operation: str, aimed: Dict[str, str]) -> None:
         if "fresh-endpoint" in aimed:
             out = self.s.call("DescribeEndpoint", judge_server_errors=True, EndpointName=aimed["fresh-endpoint"])
             self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created endpoint "
                          f"{aimed['fresh-endpoint']!r}: DescribeEndpoint {out.describe()}")
+        if "fresh-model" in aimed:
+            out = self.s.call("DescribeModel", judge_server_errors=True, ModelName=aimed["fresh-model"])
+            self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created model "
+                         f"{aimed['fresh-model']!r}: DescribeModel {out.describe()}")
         if "fresh-config" in aimed:
             out = self.s.call("DescribeEndpointConfig", judge_server_errors=True, EndpointConfigName=aimed["fresh-config"])
             self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created endpoint config "

@@ -14,6 +14,7 @@ AREA = "validation"
 
 # Operations whose invalid inputs the validation machine sends.
 INVALID_INPUT_OPERATIONS = (
+    "CreateModel",
     "CreateEndpoint",
     "UpdateEndpoint",
     "UpdateEndpointWeightsAndCapacities",
