@@ -232,3 +232,9 @@ def test_names_and_values_come_from_given_resources():
                                  for _, f, _ in documented.iter_filters(r.get("SearchExpression") or {})),
                    settings=FIND)
     assert request["Resource"] == "Endpoint"
+
+
+def test_valid_requests_reach_the_fifty_element_boundary():
+    request = find(search_requests("Endpoint"),
+                   lambda r: documented.search_element_count(r.get("SearchExpression") or {}) == 50)
+    assert documented.search_violations(request) == []

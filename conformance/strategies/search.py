@@ -305,11 +305,17 @@ def _limit_contains(expression: dict) -> dict:
 
 
 @st.composite
-def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[str]) -> dict:
+def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[str],
+                   budget_cap: int = MAX_ELEMENTS) -> dict:
     request: dict = {"Resource": ctx.cat.resource}
     if ctx.cat.leaves and draw(st.integers(0, 9)) > 0:
-        budget = [draw(st.integers(1, MAX_ELEMENTS))]
-        request["SearchExpression"] = _limit_contains(draw(_expression(ctx, 1, max_depth, budget)))
+        # Mostly small expressions, sometimes up to the documented 50 elements.
+        cap = min(budget_cap, draw(st.sampled_from([6, 12, 24, MAX_ELEMENTS])))
+        budget = [draw(st.integers(1, cap))]
+        if budget_cap == MAX_ELEMENTS and draw(st.integers(0, 19)) == 0:
+            request["SearchExpression"] = _fifty_elements(ctx, draw)
+        else:
+            request["SearchExpression"] = _limit_contains(draw(_expression(ctx, 1, max_depth, budget)))
     if ctx.cat.leaves and draw(st.booleans()):
         request["SortBy"] = draw(ctx.leaves(kinds=(TEXT, NUMERIC, TIMESTAMP)))[0]
     if draw(st.booleans()):
@@ -324,6 +330,15 @@ def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[s
     return request
 
 
+def _fifty_elements(ctx: "_Context", draw) -> dict:
+    """Exactly the documented maximum: 20 filters and 15 one-filter subexpressions (20 + 15 * 2 = 50)."""
+    pool = [_simple_filter(ctx, draw) for _ in range(draw(st.integers(1, 3)))]
+    subs = (MAX_ELEMENTS - 20) // 2
+    return {"Filters": [dict(pool[i % len(pool)]) for i in range(20)],
+            "SubExpressions": [{"Filters": [dict(pool[i % len(pool)])]} for i in range(subs)],
+            "Operator": draw(st.sampled_from(["And", "Or"]))}
+
+
 def _simple_filter(ctx: _Context, draw, kinds=(TEXT, NUMERIC, TIMESTAMP, BOOLEAN)) -> dict:
     """A filter that can never add a Contains."""
     name, kind, enum = draw(ctx.leaves(kinds=kinds))
@@ -334,8 +349,6 @@ def _simple_filter(ctx: _Context, draw, kinds=(TEXT, NUMERIC, TIMESTAMP, BOOLEAN
 @st.composite
 def _invalid_request(draw, ctx: "_Context", max_depth: int):
     resource = ctx.cat.resource
-    base = draw(_valid_request(ctx, max_depth, None))
-    expression = base.setdefault("SearchExpression", {"Filters": [_simple_filter(ctx, draw)]})
     kinds_of = {leaf[1] for leaf in ctx.cat.leaves}
     variants = ["contains", "fifty", "empty", "list-max", "max-results", "sort-order"]
     if TEXT in kinds_of:
@@ -350,6 +363,10 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
         variants += ["unknown-name", "unknown-sort-by"]
     variants.append("visibility-key")
     variant = draw(st.sampled_from(variants))
+    # Variants that replace the whole expression start from a small request: fewer choices to draw.
+    base = draw(_valid_request(ctx, 1 if variant in ("fifty", "list-max") else max_depth, None,
+                               budget_cap=2 if variant in ("fifty", "list-max") else MAX_ELEMENTS))
+    expression = base.setdefault("SearchExpression", {"Filters": [_simple_filter(ctx, draw)]})
     root = ("SearchExpression",)
 
     def add_filter(flt: dict) -> Tuple:
@@ -372,18 +389,18 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
                  if f.get("Operator") == "Contains" and not documented.contains_exempt(f["Name"])]
         return InvalidPayload(base, paths[1] + ("Operator",), "search.contains-at-most-once")
     if variant == "fifty":
+        # A few drawn filters, repeated: > 50 elements however nested filters and subexpressions are counted.
+        pool = [_simple_filter(ctx, draw) for _ in range(draw(st.integers(1, 3)))]
         subs = draw(st.integers(11, 20))
-        base["SearchExpression"] = {
-            "Filters": [_simple_filter(ctx, draw) for _ in range(20)],
-            "SubExpressions": [{"Filters": [_simple_filter(ctx, draw)]} for _ in range(subs)]}
+        expression = {"Filters": [dict(pool[i % len(pool)]) for i in range(20)]}
         if ctx.cat.nested:
             prop = sorted(ctx.cat.nested)[0]
-            base["SearchExpression"]["NestedFilters"] = [
-                {"NestedPropertyName": prop, "Filters": [{"Name": ctx.cat.nested[prop][0][0], "Operator": "Exists"}]}
-                for _ in range(20)]
+            inner = {"Name": ctx.cat.nested[prop][0][0], "Operator": "Exists"}
+            expression["NestedFilters"] = [{"NestedPropertyName": prop, "Filters": [dict(inner)]} for _ in range(20)]
+            expression["SubExpressions"] = [{"Filters": [dict(pool[i % len(pool)])]} for i in range(subs)]
         else:  # without nested filters: 20 filters + 20 subexpressions of 2 filters each
-            base["SearchExpression"]["SubExpressions"] = [{"Filters": [_simple_filter(ctx, draw) for _ in range(2)]}
-                                                          for _ in range(20)]
+            expression["SubExpressions"] = [{"Filters": [dict(f) for f in (pool * 2)[:2]]} for _ in range(20)]
+        base["SearchExpression"] = expression
         return InvalidPayload(base, root, "search.at-most-50-elements")
     if variant == "empty":
         where = draw(st.sampled_from(["root", "sub"]))
@@ -401,7 +418,9 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
         subs.insert(index, empty)
         return InvalidPayload(base, root + ("SubExpressions", index), "search.expression-not-empty")
     if variant == "list-max":
-        base["SearchExpression"] = {"Filters": [_simple_filter(ctx, draw) for _ in range(21 + draw(st.integers(0, 3)))]}
+        pool = [_simple_filter(ctx, draw) for _ in range(draw(st.integers(1, 3)))]
+        size = model.member_shape("Search", "SearchExpression.Filters").metadata["max"] + draw(st.integers(1, 3))
+        base["SearchExpression"] = {"Filters": [dict(pool[i % len(pool)]) for i in range(size)]}
         return InvalidPayload(base, root + ("Filters",), Constraint.MAX_LENGTH.value)  # list size
     if variant == "max-results":
         base["MaxResults"] = model.member_shape("Search", "MaxResults").metadata["max"] + draw(st.integers(1, 50))
