@@ -41,9 +41,13 @@ def _schema_violations(operation: str, payload: dict) -> List[Violation]:
         return fallback_schema.violations(operation, payload)
 
 
-def _message(violations: Iterable[Violation]) -> str:
+def _schema_message(violation: Violation) -> str:
+    return f"Value at '{violation.json_path}' failed to satisfy constraint {violation.constraint}: {violation.message}"
+
+
+def _message(violations: Iterable[Violation], schema: bool = False) -> str:
     items = list(violations)
-    details = "; ".join(violation.message or str(violation) for violation in items)
+    details = "; ".join(_schema_message(v) if schema else (v.message or str(v)) for v in items)
     noun = "error" if len(items) == 1 else "errors"
     return f"{len(items)} validation {noun} detected: {details}"
 
@@ -79,7 +83,7 @@ def check(operation: str, payload: dict, store: Store) -> None:
     if store.faults.active("enum-values-unchecked"):
         violations = [v for v in violations if str(v.constraint) != Constraint.ENUM.value]
     if violations:
-        raise protocol.validation_error(_message(violations))
+        raise protocol.validation_error(_message(violations, schema=True))
     disabled = {rule for fault, rule in FAULT_DISABLES_RULE.items() if store.faults.active(fault)}
     context = documented_context(operation, payload, store)
     found = [v for v in documented.request_violations(operation, payload, context) if v.constraint not in disabled]
