@@ -24,7 +24,7 @@ class _Found(Exception):
         self.value = value
 
 
-def find(strategy, predicate, settings=None):
+def find(strategy, predicate):
     """The first generated example satisfying ``predicate`` — like hypothesis.find, without shrinking it."""
     @SEARCH
     @given(strategy)
@@ -38,8 +38,6 @@ def find(strategy, predicate, settings=None):
         return found.value
     raise AssertionError(f"no example satisfied the predicate in {SEARCH.max_examples} tries")
 
-
-FIND = SEARCH
 ENDPOINT_REQUEST = {"EndpointName": "endpoint", "EndpointConfigName": "config"}
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/endpoint"
 SCHEMA_CONSTRAINTS = {c.value for c in Constraint}
@@ -111,15 +109,14 @@ DEPLOYMENT_LABELS = sorted(
 
 @pytest.mark.parametrize("label", DEPLOYMENT_LABELS)
 def test_every_deployment_label_is_generated(label):
-    found = find(deployment_configs((4, 10), valid=False, alarm_names=["a"]), lambda inv: inv.constraint == label,
-                 settings=FIND)
+    found = find(deployment_configs((4, 10), valid=False, alarm_names=["a"]), lambda inv: inv.constraint == label)
     assert found.constraint == label
 
 
 @pytest.mark.parametrize("routing", [ROLLING, *routing_types()])
 @pytest.mark.parametrize("count", [1, 2, 7])
 def test_every_routing_is_possible_for_any_instance_count(routing, count):
-    config = find(deployment_configs(count, routing=routing), lambda c: True, settings=FIND)
+    config = find(deployment_configs(count, routing=routing), lambda c: True)
     assert documented.deployment_config_violations(config, count) == []
 
 
@@ -154,15 +151,14 @@ def test_invalid_tags_break_exactly_their_label(existing, data):
 @pytest.mark.parametrize("label", ["tags.unique-keys", "tags.reserved-aws-prefix", "tags.at-most-50-per-resource",
                                    Constraint.MAX_LENGTH.value, Constraint.PATTERN.value, Constraint.MIN_LENGTH.value])
 def test_every_tag_label_is_generated(label):
-    found = find(tags(valid=False, existing_keys=[f"k{i}" for i in range(45)]), lambda inv: inv.constraint == label,
-                 settings=FIND)
+    found = find(tags(valid=False, existing_keys=[f"k{i}" for i in range(45)]), lambda inv: inv.constraint == label)
     assert found.constraint == label
 
 
 def test_tag_sizes_are_respected():
-    assert find(tags(min_size=3, max_size=3), lambda t: True, settings=FIND).__len__() == 3
+    assert find(tags(min_size=3, max_size=3), lambda t: True).__len__() == 3
     full = [f"k{i}" for i in range(50)]
-    assert {t["Key"] for t in find(tags(min_size=1, existing_keys=full), lambda t: True, settings=FIND)} <= set(full)
+    assert {t["Key"] for t in find(tags(min_size=1, existing_keys=full), lambda t: True)} <= set(full)
 
 
 # ---------------------------------------------------------------- search
@@ -190,13 +186,13 @@ SEARCH_LABELS = sorted([rule for rule in documented.DOCUMENTED_RULES if rule.sta
 
 @pytest.mark.parametrize("label", SEARCH_LABELS)
 def test_every_search_label_is_generated(label):
-    found = find(search_requests("Endpoint", valid=False), lambda inv: inv.constraint == label, settings=FIND)
+    found = find(search_requests("Endpoint", valid=False), lambda inv: inv.constraint == label)
     assert found.constraint == label
 
 
 def test_search_expressions_reach_depth_three():
     request = find(search_requests("Endpoint"),
-                   lambda r: depth(r.get("SearchExpression") or {}) >= 3, settings=FIND)
+                   lambda r: depth(r.get("SearchExpression") or {}) >= 3)
     assert depth(request["SearchExpression"]) >= 3
 
 
@@ -206,13 +202,13 @@ def test_every_operator_is_generated(operator):
         expression = request.get("SearchExpression") or {}
         return any(f.get("Operator") == operator for _, f, _ in documented.iter_filters(expression))
 
-    assert uses(find(search_requests("Endpoint"), uses, settings=FIND))
+    assert uses(find(search_requests("Endpoint"), uses))
 
 
 def test_nested_filters_sort_and_paging_members_are_generated():
     for wanted in ("NestedFilters", "SortBy", "SortOrder", "MaxResults"):
         request = find(search_requests("Endpoint"),
-                       lambda r: wanted in r or wanted in (r.get("SearchExpression") or {}), settings=FIND)
+                       lambda r: wanted in r or wanted in (r.get("SearchExpression") or {}))
         assert wanted in request or wanted in request["SearchExpression"]
 
 
@@ -221,7 +217,7 @@ def test_multiple_contains_on_documented_names():
         expression = request.get("SearchExpression") or {}
         return sum(f.get("Operator") == "Contains" for _, f, _ in documented.iter_filters(expression)) >= 2
 
-    request = find(search_requests("Experiment"), many_contains, settings=FIND)
+    request = find(search_requests("Experiment"), many_contains)
     assert documented.search_violations(request) == []
 
 
@@ -229,8 +225,7 @@ def test_names_and_values_come_from_given_resources():
     resources = [{"EndpointName": "needle-endpoint", "EndpointArn": "arn:x", "Tags": [{"Key": "owner", "Value": "me"}]}]
     request = find(search_requests("Endpoint", resources=resources),
                    lambda r: any(f.get("Name") == "Tags.owner" and f.get("Value") == "me"
-                                 for _, f, _ in documented.iter_filters(r.get("SearchExpression") or {})),
-                   settings=FIND)
+                                 for _, f, _ in documented.iter_filters(r.get("SearchExpression") or {})))
     assert request["Resource"] == "Endpoint"
 
 
