@@ -38,9 +38,9 @@ def find(strategy, predicate):
         return found.value
     raise AssertionError(f"no example satisfied the predicate in {SEARCH.max_examples} tries")
 
+
 ENDPOINT_REQUEST = {"EndpointName": "endpoint", "EndpointConfigName": "config"}
 ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/endpoint"
-SCHEMA_CONSTRAINTS = {c.value for c in Constraint}
 
 
 def schema_violations(op: str, payload: dict) -> list:
