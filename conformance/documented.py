@@ -126,7 +126,7 @@ EVIDENCE: Dict[str, str] = {
     "update.data-capture-config-not-supported": "DataCaptureConfig : (Not currently supported.)",
     "update.retain-deployment-config-conflicts-with-new": "reuse the last deployment configuration",
     "search.expression-not-empty": "You must provide at least one subexpression, filter, or nested filter",
-    "search.at-most-50-elements": "is 50",
+    "search.at-most-50-elements": "that can be included in a SearchExpression object is 50",
     "search.contains-at-most-once": "can include only one Contains operator",
     "search.operator-not-for-text": "Not supported for text properties",
     "search.operator-only-for-text": "Only supported for text properties",
