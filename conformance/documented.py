@@ -561,6 +561,8 @@ def request_violations(op: str, payload: Mapping, context: Optional[Mapping] = N
 
 @functools.lru_cache(maxsize=None)
 def _takes_tag_list(op: str) -> bool:
+    if op not in model.service_model().operation_names:
+        return False
     members = model.operation_model(op).input_shape.members
     return "Tags" in members and members["Tags"].name == "TagList"
 
