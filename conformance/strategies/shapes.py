@@ -30,6 +30,7 @@ INT32 = (-(2**31), 2**31 - 1)
 INT53 = (-(2**53), 2**53)  # "long" without bounds: stay exact in every JSON reader
 EPOCH_RANGE = (946684800, 4102444800)  # 2000-01-01 .. 2100-01-01, epoch seconds
 BLOB_SIZE = 64
+MAX_NESTING = 4  # levels of a recursive structure (SearchExpression) in one value
 
 
 class UnsupportedShape(ValueError):
@@ -86,6 +87,7 @@ class ShapeStrategies:
     def __init__(self) -> None:
         self._built: Dict[str, st.SearchStrategy] = {}
         self._building: set = set()
+        self._recursive: set = set()
 
     def valid(self, shape: Shape) -> st.SearchStrategy:
         name = shape.name
@@ -93,6 +95,7 @@ class ShapeStrategies:
         if strategy is not None:
             return strategy
         if name in self._building:  # recursion (SearchExpression): resolve lazily
+            self._recursive.add(name)
             return st.deferred(lambda: self._built[name])
         self._building.add(name)
         try:
@@ -102,8 +105,38 @@ class ShapeStrategies:
             strategy = builder(shape)
         finally:
             self._building.discard(name)
+        if name in self._recursive:
+            strategy = self._bounded(shape, strategy)
         self._built[name] = strategy
         return strategy
+
+    def _bounded(self, shape: Shape, nested: st.SearchStrategy) -> st.SearchStrategy:
+        """A recursive structure nests at most ``MAX_NESTING`` deep; the deepest level omits its recursive members.
+
+        Without a bound, a list of sub-expressions that is present half the time
+        and holds one to four of them makes the expected size grow without limit.
+        """
+        recursive = {name for name, member in shape.members.items() if reaches(member, shape.name)}
+        if recursive & set(shape.required_members) or shape.type_name != "structure":
+            raise UnsupportedShape(f"{shape.name}: recursion through a required member cannot end")
+        members = shape.members
+        leaf = structures(
+            tuple((name, self.valid(members[name])) for name in shape.required_members),
+            tuple((name, self.valid(members[name])) for name in members if name not in shape.required_members and name not in recursive),
+        )
+        depth = [0]  # draws are nested calls on one thread: a counter tracks the current nesting
+
+        @st.composite
+        def bounded(draw):
+            if depth[0] >= MAX_NESTING:
+                return draw(leaf)
+            depth[0] += 1
+            try:
+                return draw(nested)
+            finally:
+                depth[0] -= 1
+
+        return bounded()
 
     # --- containers -------------------------------------------------------------------------
 
@@ -120,7 +153,9 @@ class ShapeStrategies:
 
     def _list(self, shape: Shape) -> st.SearchStrategy:
         low, high = size_bounds(shape)
-        return st.lists(self.valid(shape.member), min_size=low, max_size=capped(low, high))
+        # A list of enclosing structures (SubExpressions) stays short, so nesting rarely branches.
+        extra = 1 if any(reaches(shape.member, name) for name in self._building) else EXTRA_ITEMS
+        return st.lists(self.valid(shape.member), min_size=low, max_size=capped(low, high, extra))
 
     def _map(self, shape: Shape) -> st.SearchStrategy:
         low, high = size_bounds(shape)
@@ -161,6 +196,23 @@ class ShapeStrategies:
         # bytes: botocore base64-encodes them on the wire (no SageMaker input has a blob)
         low, high = string_bounds(shape)
         return st.binary(min_size=low, max_size=capped(low, high, BLOB_SIZE))
+
+
+def reaches(shape: Shape, name: str, seen=None) -> bool:
+    """Whether ``shape`` is, or contains somewhere, the shape called ``name``."""
+    seen = set() if seen is None else seen
+    if shape.name == name:
+        return True
+    if shape.name in seen:
+        return False
+    seen.add(shape.name)
+    if shape.type_name == "structure":
+        return any(reaches(member, name, seen) for member in shape.members.values())
+    if shape.type_name == "list":
+        return reaches(shape.member, name, seen)
+    if shape.type_name == "map":
+        return reaches(shape.key, name, seen) or reaches(shape.value, name, seen)
+    return False
 
 
 def size_bounds(shape: Shape):

@@ -193,12 +193,24 @@ class HypothesisChooser:
     def run(self, node: Node, low: int, high: int) -> str:
         return self.draw(_text(node.alphabet, low, high))
 
+    def for_repeats(self, count: int):
+        """Many repetitions of a composite part (``(-*[a-z0-9]){0,62}``) would cost two draws each:
+        past a few, they come from one drawn seed (their number still shrinks, their text does not)."""
+        if count < SEEDED_REPEATS:
+            return self
+        return RandomChooser(random.Random(self.draw(_SEEDS)), short_runs=True)
+
+
+_SEEDS = st.integers(0, 2**32 - 1)
+SEEDED_REPEATS = 3
+
 
 class RandomChooser:
-    """Choices from a seeded ``random.Random``: for build-time feasibility checks, not for examples."""
+    """Choices from a seeded ``random.Random``: build-time feasibility checks, and long repetitions."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, short_runs: bool = False) -> None:
         self.rng = rng
+        self.short_runs = short_runs  # run lengths mostly near their minimum, as Hypothesis draws them
 
     def integer(self, low: int, high: int) -> int:
         return low if low >= high else self.rng.randint(low, high)
@@ -207,7 +219,16 @@ class RandomChooser:
         return self.rng.choice(node.pool)
 
     def run(self, node: Node, low: int, high: int) -> str:
-        return "".join(self.rng.choice(node.pool) for _ in range(self.integer(low, high)))
+        if self.short_runs:
+            size = low
+            while size < high and self.rng.random() < 0.4:
+                size += 1
+        else:
+            size = self.integer(low, high)
+        return "".join(self.rng.choice(node.pool) for _ in range(size))
+
+    def for_repeats(self, count: int):
+        return self
 
 
 def _draw_run(choose, node: Node, low: int, high: int) -> str:
@@ -241,19 +262,21 @@ def _draw(choose, node: Node, low: int, high: int) -> str:
     if child.kind == "chars":
         return _draw_run(choose, child, max(low, counts_low), max(counts_low, min(high, counts_high)))
     counts_high = max(counts_low, min(counts_high, counts_low + SOFT_EXTRA))
-    return _draw_sequence(choose, (child,) * choose.integer(counts_low, counts_high), low, high)
+    count = choose.integer(counts_low, counts_high)
+    return _draw_sequence(choose.for_repeats(count), (child,) * count, low, high)
 
 
 def _draw_sequence(choose, children, low: int, high: int) -> str:
-    lows = [c.low for c in children]
-    highs = [c.high for c in children]
-    rest_low, rest_high = sum(lows), min(INFINITE, sum(highs))
+    # what the parts after each one can still add, at least and at most
+    count = len(children)
+    after_low, after_high = [0] * count, [0] * count
+    for i in range(count - 1, 0, -1):
+        after_low[i - 1] = after_low[i] + children[i].low
+        after_high[i - 1] = min(INFINITE, after_high[i] + children[i].high)
     out = []
     produced = 0
-    for child, child_low, child_high in zip(children, lows, highs):
-        rest_low -= child_low
-        rest_high = max(0, rest_high - child_high)
-        part = _draw(choose, child, max(child_low, low - produced - rest_high), min(child_high, high - produced - rest_low))
+    for child, rest_low, rest_high in zip(children, after_low, after_high):
+        part = _draw(choose, child, max(child.low, low - produced - rest_high), min(child.high, high - produced - rest_low))
         out.append(part)
         produced += len(part)
     return "".join(out)
