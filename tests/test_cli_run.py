@@ -143,3 +143,43 @@ def test_sweep_refuses_aws_without_opt_in_and_unknown_durations():
     assert refused.returncode == 2 and "--allow-aws-costs" in refused.stderr
     bad = cli("sweep", "--target", "moto", "--older-than", "yesterday")
     assert bad.returncode == 2 and "not a duration" in bad.stderr
+
+
+def _tags_rules(report_dir):
+    import json
+
+    data = json.loads((report_dir / "report.json").read_text())
+    return data, {rule["id"]: rule for rule in data["rules"] if rule["area"] == "tags"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["in-process", "over-http"])
+def test_run_end_to_end_on_the_reference_target_is_conformant(tmp_path, served_reference, where):
+    target = "reference" if where == "in-process" else served_reference
+    result = cli("run", "--target", target, "--time-scale", "0.001" if where == "over-http" else "1",
+                 "-m", "tags", "--max-examples", "3", "--seed", "5", "--report-dir", str(tmp_path), timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    data, tags = _tags_rules(tmp_path)
+    assert data["seed"] == 5 and data["verdict"] == "conformant"
+    assert tags and all(rule["status"] in ("passed", "skipped") for rule in tags.values())
+    assert sum(rule["status"] == "passed" for rule in tags.values()) >= 5
+    assert f"report: {tmp_path / 'report.html'}" in result.stdout
+
+
+@pytest.mark.slow
+def test_run_end_to_end_on_a_faulted_reference_target_fails_the_broken_rule(tmp_path):
+    result = cli("run", "--target", "reference:tags-aws-prefix-allowed", "-m", "tags", "--max-examples", "3",
+                 "--seed", "5", "--report-dir", str(tmp_path), timeout=600)
+    assert result.returncode == 1
+    data, tags = _tags_rules(tmp_path)
+    assert data["verdict"] == "nonconformant"
+    assert tags["tags.reserved-aws-prefix"]["status"] == "failed"
+    failure = tags["tags.reserved-aws-prefix"]["failures"][0]
+    assert failure["seed"] == 5 and "sagemaker.add_tags(" in failure["reproduction"]
+    assert "seed 5; rerun: pytest --pyargs conformance.suite --target=reference:tags-aws-prefix-allowed" in result.stdout
+    # declaring the gap makes the same run pass: only regressions fail CI
+    known = tmp_path / "known.txt"
+    known.write_text("tags.reserved-aws-prefix  # our emulator allows aws: keys\n")
+    again = cli("run", "--target", "reference:tags-aws-prefix-allowed", "-m", "tags", "--max-examples", "3",
+                "--seed", "5", "--report-dir", str(tmp_path / "again"), "--known-failures", str(known), timeout=600)
+    assert again.returncode == 0, again.stdout[-3000:]
