@@ -319,17 +319,25 @@ BREAKERS: Dict[str, Breaker] = {
 }
 
 
-def run_broken(rule_id: str, seed: int = 0):
-    """Run the machine deciding ``rule_id`` against its breaker with only that rule enforced."""
+SEEDS = (0, 1, 2)
+
+
+def run_broken(rule_id: str):
+    """Run the machine deciding ``rule_id`` against its breaker with only that rule enforced.
+
+    Random steps may not reach the broken behaviour with a small budget: the next seed tries again."""
     breaker = BREAKERS[rule_id]
-    target = breaker.target()
-    recorder = Recorder()
-    target.recorder = recorder
-    try:
-        result = run_area(breaker.machine, target, recorder, seed=seed, max_examples=breaker.examples,
-                          rule_ids=[rule_id], shrink=False, raise_failures=False)
-    finally:
-        target.close()
+    for seed in SEEDS:
+        target = breaker.target()
+        recorder = Recorder()
+        target.recorder = recorder
+        try:
+            result = run_area(breaker.machine, target, recorder, seed=seed, max_examples=breaker.examples,
+                              rule_ids=[rule_id], shrink=False, raise_failures=False)
+        finally:
+            target.close()
+        if result.failures:
+            break
     return result, recorder
 
 

@@ -83,3 +83,15 @@ def test_rules_command_rejects_an_unknown_area_in_one_line(capsys):
         cli.main(["rules", "--area", "billing"])
     assert exit_info.value.code == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_machines_decide_exactly_the_catalogue():
+    from conformance.machines import MACHINES, decided_rules
+
+    decided = set()
+    for spec in MACHINES.values():
+        rules = decided_rules(spec.load())
+        unknown = [rule_id for rule_id in rules if rule_id not in {r.id for r in all_rules()}]
+        assert not unknown, f"{spec.name} decides rules missing from the catalogue: {unknown}"
+        decided |= set(rules)
+    assert decided == {rule.id for rule in all_rules()}

@@ -101,4 +101,9 @@ def raise_grouped(machine: str, failures: List[BaseException]) -> None:
         group = ExceptionGroup  # noqa: F821 - Python >= 3.11
     except NameError:  # pragma: no cover - Python 3.10
         from exceptiongroup import ExceptionGroup as group
-    raise group(f"{machine}: {len(failures)} rules broken: {', '.join(f.rule_id for f in failures)}", failures)
+    lines = "\n".join(str(failure) for failure in failures)
+    grouped = group(f"{machine}: {len(failures)} rules broken:\n{lines}", failures)
+    # pytest may show only the first leaf of a group: every reproduction also goes on the group.
+    for failure in failures:
+        grouped.add_note(f"--- [{failure.rule_id}] ---\n{getattr(failure, 'reproduction', '')}")
+    raise grouped

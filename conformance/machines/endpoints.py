@@ -194,15 +194,17 @@ class EndpointMachine(RuleBasedStateMachine):
                          f"UpdateEndpointWeightsAndCapacities on a {status} endpoint: {out.describe()}")
 
     # -------------------------------------------------------------- steps
-    @initialize(target=endpoints, count=st.integers(1, 4))
-    def first_endpoints(self, count):
+    @initialize(target=endpoints, count=st.integers(1, 4), invalid=st.data())
+    def first_endpoints(self, count, invalid):
         """Every example starts with an InService endpoint (and, where failures can be provoked, a Failed one),
-        and asks for an endpoint that does not exist."""
+        asks for an endpoint that does not exist and sends one UpdateEndpoint per documented cross-field rule."""
         for operation in ("DescribeEndpoint", "UpdateEndpoint", "DeleteEndpoint"):
             self._call_missing(operation)
         names = [self._create_endpoint(self._config(count, 1.0))]
         if self.injects_failures:
             names.append(self._create_endpoint(self._config(count, 1.0, deployable=False)))
+        if self._in_service():
+            self._invalid_deployments(self._in_service()[0], count, invalid)
         return multiple(*[n for n in names if n])
 
     @rule(target=configs, count=st.integers(1, 6), deployable=st.sampled_from([True, True, False]))
@@ -290,7 +292,7 @@ class EndpointMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), count=st.integers(1, 6), weight=st.sampled_from([1.0, 2.0, 0.5]),
-          exclude=st.lists(st.sampled_from(["DesiredInstanceCount", "DesiredWeight"]), unique=True, max_size=2))
+          exclude=st.sampled_from([["DesiredInstanceCount"], ["DesiredWeight"], [], ["DesiredInstanceCount", "DesiredWeight"]]))
     def update_retaining(self, data, count, weight, exclude):
         """UpdateEndpoint reusing the last DeploymentConfig and the variants' properties (minus ``exclude``);
         an endpoint without a last DeploymentConfig first gets one."""
@@ -503,7 +505,9 @@ class EndpointMachine(RuleBasedStateMachine):
     @rule(data=st.data(), count=st.integers(1, 6))
     def update_with_invalid_deployments(self, data, count):
         """One UpdateEndpoint per documented cross-field rule, each breaking only that rule."""
-        name = data.draw(st.sampled_from(self._in_service()), label="endpoint")
+        self._invalid_deployments(data.draw(st.sampled_from(self._in_service()), label="endpoint"), count, data)
+
+    def _invalid_deployments(self, name: str, count: int, data) -> None:
         ep = self.endpoint_models[name]
         drawn = [(kind, data.draw(invalid_update(kind, count), label=kind)) for kind in INVALID_KINDS]
         if self.s.skip_unsupported(["UpdateEndpoint"], INVALID_KINDS):

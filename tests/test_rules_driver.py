@@ -1,0 +1,73 @@
+"""The driver's promises: one broken rule does not hide another, target trouble is never a nonconformance,
+failures carry a runnable boto3 reproduction and the seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.errors import TargetError
+from conformance.machines import MACHINES, decided_rules, raise_grouped, run_area
+from conformance.recording import Recorder
+from conformance.results import Status
+from conformance.targets import make_target
+
+from test_rules_breakers import BREAKERS
+
+
+def _run(target, machine, **kwargs):
+    recorder = Recorder()
+    target.recorder = recorder
+    try:
+        result = run_area(machine, target, recorder, raise_failures=False, **kwargs)
+    finally:
+        target.close()
+    return result, recorder
+
+
+def test_two_broken_rules_are_both_reported_and_the_others_still_pass():
+    target = make_target("reference")
+    BREAKERS["tags.unique-keys"].wrap(target)
+    BREAKERS["tags.add.value-constraints"].wrap(target)
+    result, recorder = _run(target, "tags", seed=0, max_examples=4, shrink=False)
+    assert set(result.failed_rules) == {"tags.unique-keys", "tags.add.value-constraints"}
+    assert result.rounds == 3  # one round per broken rule, then a clean one
+    others = [r for r in decided_rules(MACHINES["tags"].load()) if r not in result.failed_rules]
+    assert {r: recorder.status_of(r).value for r in others if recorder.status_of(r) is Status.FAILED} == {}
+    assert recorder.status_of("tags.add.key-constraints") is Status.PASSED
+
+
+def test_a_failure_is_shrunk_and_carries_a_runnable_reproduction_with_its_seed():
+    result, recorder = _run(make_target("reference:tags-aws-prefix-allowed"), "tags", seed=7, max_examples=4)
+    assert result.failed_rules == ["tags.reserved-aws-prefix"]
+    failure = result.failures[0]
+    assert failure.seed == 7
+    script = failure.reproduction
+    compile(script, "<reproduction>", "exec")  # runnable Python
+    assert "seed 7" in script and "import boto3" in script
+    assert "aws:" in script.splitlines()[-1] or any("Key': 'aws:" in line for line in script.splitlines())
+    recorded = recorder.rule_results([type("R", (), {"id": "tags.reserved-aws-prefix", "area": "tags",
+                                                     "statement": "", "operation": "AddTags", "member": ""})])[0]
+    assert recorded.status is Status.FAILED and recorded.failures[0].reproduction == script
+
+
+def test_target_errors_are_recorded_as_target_error_never_as_failures():
+    target = make_target("reference")
+
+    def crash(**_kwargs):
+        raise TargetError("ListTags: the target crashed (simulated)")
+
+    target.client("sagemaker").meta.events.register("before-call.sagemaker.ListTags", crash)
+    result, recorder = _run(target, "tags", seed=0, max_examples=2, shrink=False)
+    assert result.failures == []
+    assert recorder.status_of("tags.create.listed") is Status.TARGET_ERROR
+    assert recorder.status_of("tags.list.reflects-changes") is Status.TARGET_ERROR
+
+
+def test_grouped_failures_keep_every_rule_failure_for_the_plugin():
+    from conformance.errors import RuleFailure
+
+    first, second = RuleFailure("a.b", "one"), RuleFailure("c.d", "two")
+    with pytest.raises(BaseExceptionGroup) as caught:
+        raise_grouped("M", [first, second])
+    assert list(caught.value.exceptions) == [first, second]
+    assert "[a.b] one" in str(caught.value) and "[c.d] two" in str(caught.value)
