@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import Iterable, List, Optional, Tuple
 
 from hypothesis import strategies as st
@@ -24,6 +25,26 @@ _UNICODE_CLASSES = {"L": ("Lu", "Ll", "Lt", "Lm", "Lo"), "Z": ("Zs", "Zl", "Zp")
 _CLASS_PATTERN = re.compile(r"\(?\[(?P<body>.*)\]\*\)?")
 
 
+@functools.lru_cache(maxsize=None)
+def _category_samples(categories: Tuple[str, ...], per_category: int = 4) -> str:
+    """ASCII members of ``categories`` plus the first few non-ASCII ones of each: a small, wide alphabet.
+
+    Drawing from whole Unicode categories is slow (Hypothesis checks every character against
+    thousands of intervals); the pattern translation itself is H1's to test exhaustively.
+    """
+    chosen = [chr(c) for c in range(0x20, 0x7F) if unicodedata.category(chr(c)) in categories]
+    wanted = {category: per_category for category in categories}
+    for code in range(0x80, 0x30000):
+        category = unicodedata.category(chr(code))
+        if wanted.get(category, 0) > 0:
+            chosen.append(chr(code))
+            wanted[category] -= 1
+            if not any(wanted.values()):
+                break
+    return "".join(chosen)
+
+
+@functools.lru_cache(maxsize=None)
 def class_pattern_alphabet(pattern: str) -> st.SearchStrategy[str]:
     """Characters allowed by a model pattern of the form ``([...]*)`` (the tag key/value patterns)."""
     match = _CLASS_PATTERN.fullmatch(pattern)
@@ -42,7 +63,7 @@ def class_pattern_alphabet(pattern: str) -> st.SearchStrategy[str]:
         else:
             literals.append(body[index])
             index += 1
-    return st.characters(categories=categories, include_characters="".join(literals))
+    return st.characters(categories=(), include_characters=_category_samples(tuple(categories)) + "".join(literals))
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,14 +73,20 @@ def _tag_bounds(member: str) -> Tuple[int, int, str]:
 
 
 def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
+    """Valid keys (model length and pattern, no reserved prefix) not among ``existing``."""
+    return _tag_keys(frozenset(existing))
+
+
+@functools.lru_cache(maxsize=64)
+def _tag_keys(taken: frozenset) -> st.SearchStrategy[str]:
     low, high, pattern = _tag_bounds("Key")
-    taken = frozenset(existing)
     alphabet = class_pattern_alphabet(pattern)
     lengths = st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)),
                         st.text(alphabet, min_size=high, max_size=high))  # the model's longest key, now and then
     return lengths.filter(lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX) and key not in taken)
 
 
+@functools.lru_cache(maxsize=None)
 def tag_values() -> st.SearchStrategy[str]:
     low, high, pattern = _tag_bounds("Value")
     alphabet = class_pattern_alphabet(pattern)
