@@ -183,3 +183,21 @@ def test_run_end_to_end_on_a_faulted_reference_target_fails_the_broken_rule(tmp_
     again = cli("run", "--target", "reference:tags-aws-prefix-allowed", "-m", "tags", "--max-examples", "3",
                 "--seed", "5", "--report-dir", str(tmp_path / "again"), "--known-failures", str(known), timeout=600)
     assert again.returncode == 0, again.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_run_with_xdist_workers_gives_the_same_results(tmp_path):
+    import json
+
+    reports = {}
+    for workers in ("0", "2"):
+        result = cli("run", "-n", workers, "-m", "tags or search", "--max-examples", "3", "--seed", "8",
+                     "--report-dir", str(tmp_path / workers), "-q", timeout=600)
+        assert result.returncode == 0, result.stdout[-3000:]
+        data = json.loads((tmp_path / workers / "report.json").read_text())
+        reports[workers] = (
+            {rule["id"]: (rule["status"], rule["checks"]) for rule in data["rules"]},
+            {operation["name"]: operation["requests"] for operation in data["operations"]},
+        )
+    assert reports["0"] == reports["2"]
+    assert sum(status == "passed" for status, _checks in reports["2"][0].values()) >= 10

@@ -10,6 +10,16 @@
 ``http(s)://…``    any SageMaker-compatible endpoint; dummy credentials unless a profile is named
 ``aws[:REGION]``   real AWS, only with ``allow_aws_costs=True``
 =================  =====================================================================
+
+A ``Target`` offers: ``name``, ``kind``, ``description`` (never credentials),
+``client(service)`` (botocore; errors classified into ``NotImplementedByTarget`` /
+``TargetUnreachable`` / ``TargetError`` / ``ClientError``) and ``raw_client(service)``
+(botocore's own exceptions), ``sleep(s)`` and ``wait_for(describe, until, timeout_s)`` on
+the target's clock, ``resource_name(kind)`` / ``run_tags()`` / ``name_prefix`` / ``run_id``
+for everything it creates, ``call_log`` (``mark()``, ``to_boto3(since)``) and
+``reproduction(since)``, ``check_reachable()``, ``close()`` (cleans up, also on Ctrl-C via
+the plugin), ``supports_failure_injection`` and ``is_embedded``. ``consistency`` holds the
+bounded retries for the documented eventual-consistency cases; ``sweep`` the command.
 """
 
 from __future__ import annotations
