@@ -10,10 +10,8 @@ import copy
 import hashlib
 from typing import List, Optional
 
-from conformance.emulator import timing
+from conformance.emulator import UNDEPLOYABLE_IMAGE_MARKER, timing
 from conformance.emulator.state import ENDPOINT, MODEL, Deployment, Endpoint, Store
-
-from conformance.emulator import UNDEPLOYABLE_IMAGE_MARKER
 
 
 def _containers(model_spec: dict) -> List[dict]:
@@ -22,8 +20,12 @@ def _containers(model_spec: dict) -> List[dict]:
 
 
 def _resolved(image: str) -> str:
-    digest = hashlib.sha256(image.encode()).hexdigest()
-    return f"{image.split('@')[0].rsplit(':', 1)[0] if '/' in image else image.split(':')[0]}@sha256:{digest}"
+    """``registry/repository[:tag]`` → ``registry/repository@sha256:<digest>`` (a stable fake digest)."""
+    repository = image.split("@", 1)[0]
+    tag = repository.rfind(":")
+    if tag > repository.rfind("/"):  # a ':' after the last '/' starts a tag, not a registry port
+        repository = repository[:tag]
+    return f"{repository}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
 
 
 def variants_for(store: Store, config_spec: dict, now: float) -> List[dict]:
