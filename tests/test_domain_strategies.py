@@ -233,3 +233,32 @@ def test_valid_requests_reach_the_fifty_element_boundary():
     request = find(search_requests("Endpoint"),
                    lambda r: documented.search_element_count(r.get("SearchExpression") or {}) == 50)
     assert documented.search_violations(request) == []
+
+
+@pytest.mark.parametrize("routing, labels", [
+    ("CANARY", {"deployment.canary-size-required", "deployment.canary-size-at-most-half"}),
+    ("LINEAR", {"deployment.linear-step-size-required", "deployment.linear-step-size-10-to-50-percent"}),
+    (ROLLING, {"deployment.rolling-batch-size-5-to-50-percent", "deployment.single-update-policy"}),
+])
+def test_invalid_configs_keep_to_the_requested_routing(routing, labels):
+    seen = set()
+
+    @settings(max_examples=30, deadline=None, database=None)
+    @given(deployment_configs(6, valid=False, routing=routing))
+    def collect(invalid):
+        seen.add(invalid.constraint)
+
+    collect()
+    assert seen == labels
+
+
+@SETTINGS
+@given(search_requests("Endpoint", max_depth=1, next_token="abc"))
+def test_search_depth_and_next_token_options(request):
+    assert request["NextToken"] == "abc"
+    assert depth(request.get("SearchExpression") or {}) == 1
+
+
+def test_search_resource_must_be_a_model_resource_type():
+    with pytest.raises(ValueError, match="unknown Search resource"):
+        search_requests("Notebook")

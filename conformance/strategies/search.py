@@ -312,7 +312,7 @@ def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[s
         # Mostly small expressions, sometimes up to the documented 50 elements.
         cap = min(budget_cap, draw(st.sampled_from([6, 12, 24, MAX_ELEMENTS])))
         budget = [draw(st.integers(1, cap))]
-        if budget_cap == MAX_ELEMENTS and draw(st.integers(0, 19)) == 0:
+        if budget_cap == MAX_ELEMENTS and max_depth >= 2 and draw(st.integers(0, 19)) == 0:
             request["SearchExpression"] = _fifty_elements(ctx, draw)
         else:
             request["SearchExpression"] = _limit_contains(draw(_expression(ctx, 1, max_depth, budget)))
