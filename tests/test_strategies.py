@@ -19,7 +19,7 @@ from conformance import model
 from conformance.shapes import violations
 from conformance.strategies import invalid, text
 from conformance.strategies.invalid import NoConstraintSite, constraint_sites, operations_without_sites
-from conformance.strategies.shapes import string_bounds, string_regex
+from conformance.strategies.shapes import shape_strategy, string_bounds, string_regex
 from conformance.violation import Constraint, InvalidPayload
 
 OPERATIONS = model.operation_names()
@@ -152,6 +152,39 @@ def test_all_lists_the_public_names():
 
 
 # --- the length-aware regex strings -------------------------------------------------------------
+
+def _string_constraints_of_every_input():
+    """Each distinct (shape pattern, min, max) of a string anywhere in any operation's input."""
+    found, seen = {}, set()
+
+    def walk(shape):
+        if shape.name in seen:
+            return
+        seen.add(shape.name)
+        if shape.type_name == "string" and not shape.enum:
+            found.setdefault((shape.metadata.get("pattern"),) + string_bounds(shape), shape)
+        for child in (shape.members.values() if shape.type_name == "structure" else
+                      [shape.member] if shape.type_name == "list" else
+                      [shape.key, shape.value] if shape.type_name == "map" else []):
+            walk(child)
+
+    for operation in OPERATIONS:
+        walk(model.operation_model(operation).input_shape)
+    return sorted(found.values(), key=lambda shape: shape.name)
+
+
+@pytest.mark.parametrize("shape", _string_constraints_of_every_input(), ids=lambda shape: shape.name)
+def test_every_string_constraint_of_the_model_is_generated(shape):
+    # Hard patterns (lookarounds, long minimums, nested repetitions) must neither stall nor slip.
+    fits = text.checker(string_regex(shape), *string_bounds(shape))
+
+    @settings(max_examples=10, deadline=None, database=None, phases=[Phase.generate])
+    @given(shape_strategy(shape))
+    def check(value):
+        assert fits(value)
+
+    check()
+
 
 @pytest.mark.parametrize(
     "regex, low, high",
