@@ -11,7 +11,7 @@ from conformance.emulator import UNDEPLOYABLE_IMAGE_MARKER, Emulator, inprocess,
 from conformance.emulator.faults import FAULTS
 from test_emulator_support import (
     NO_CLIENT_VALIDATION, describe, error_code, fresh_account, make_config, make_endpoint, make_model, observe,
-    second_config, status_code, variant_statuses,
+    second_config, status_code,
 )
 
 BAD_IMAGE = f"repo/{UNDEPLOYABLE_IMAGE_MARKER}:1"

@@ -7,8 +7,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from conformance.emulator import UNDEPLOYABLE_IMAGE_MARKER, timing
 from test_emulator_support import (  # noqa: F401 - fixtures
-    cw, describe, emulator, error_code, make_config, make_endpoint, make_model, observe, second_config, sm,
-    status_code,
+    describe, emulator, error_code, make_config, make_endpoint, make_model, second_config, sm, status_code,
 )
 
 

@@ -7,7 +7,6 @@ import os
 
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from conformance.emulator import Emulator, inprocess
 from conformance.emulator import timing
@@ -105,5 +104,3 @@ def observe(sm, emulator, name: str, step: float = 5.0, limit: int = 2000) -> li
         emulator.clock.advance(step)
     raise AssertionError(f"{name} never settled: {seen[-3:]}")
 
-
-__all__ = ["ClientError"]

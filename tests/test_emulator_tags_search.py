@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 
 from conformance.emulator import timing
 from test_emulator_support import (  # noqa: F401 - fixtures
-    emulator, error_code, make_config, make_endpoint, make_model, sm, status_code,
+    emulator, error_code, make_config, make_model, sm, status_code,
 )
 
 
