@@ -22,7 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from conformance import __version__
 from conformance.clock import Clock
-from conformance.errors import NotImplementedByTarget, TargetError, TargetUnreachable
+from conformance.errors import ConformanceError, NotImplementedByTarget, TargetError, TargetUnreachable
 from conformance.targets import classify
 from conformance.targets.calllog import Call, RequestLog
 from conformance.targets.spec import TargetSpec
@@ -335,7 +335,10 @@ class _Hooks:
     def failed(self, exception, **_kwargs):
         call = self._call()
         if call is not None:
-            call.error_code = call.error_code or type(exception).__name__
+            # Our classification, or no HTTP answer at all, is the outcome worth printing; another
+            # handler's control-flow exception after a real answer (the raw fuzzer's capture) is not.
+            if call.status_code is None or isinstance(exception, ConformanceError):
+                call.error_code = call.error_code or type(exception).__name__
             self._count(call.operation, call.status_code or 0)
         self.target._current.call = None
 
