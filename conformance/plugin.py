@@ -406,6 +406,9 @@ class _RunHooks:
             state.paths = write_reports(state.run, report_dir)
         except Exception as err:  # noqa: BLE001 - say it in one line, keep the exit status meaningful
             state.notes.append(f"reports not written: {type(err).__name__}: {err}")
+        unknown = sorted(state.settings.known_failures - {rule.id for rule in state.run.rules})
+        if unknown:
+            state.notes.append(f"--known-failures lists ids that are not rules (typo?): {', '.join(unknown)}")
         session.exitstatus = judged_exit_status(session.exitstatus, state)
 
     def pytest_terminal_summary(self, terminalreporter, exitstatus, config) -> None:

@@ -137,6 +137,7 @@ def test_known_failures_xfail_so_only_regressions_fail(pytester):
     result = run_suite(pytester, "--known-failures", str(known), source=FAILING)
     result.assert_outcomes(xfailed=1)
     assert result.ret == 0
+    result.stdout.fnmatch_lines(["*--known-failures lists ids that are not rules (typo?): endpoint.fake.rule*"])
 
 
 def test_known_failures_file_is_checked_when_parsed(pytester):
