@@ -21,8 +21,8 @@ INDEX = "index.json"
 DIRECTIONS = ("input", "output")
 
 
-def _default_dir() -> pathlib.Path:
-    package = pathlib.Path(__file__).resolve().parent
+def _default_dir(package: Optional[pathlib.Path] = None) -> pathlib.Path:
+    package = package or pathlib.Path(__file__).resolve().parent
     shipped = package / "_shapes"
     return shipped if shipped.is_dir() else package.parent / "shapes"
 
