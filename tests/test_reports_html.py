@@ -202,3 +202,13 @@ def test_rerun_command_pins_target_seed_examples_and_area():
     assert rerun["pytest"] == ("pytest --pyargs conformance.suite --target=reference:canary-size-unchecked "
                                "--seed=77 --max-examples=40 -m deployments")
     assert "--seed 1234" in commands(run, "tags.add.overwrites", None)["cli"]  # the run's seed by default
+
+
+def test_html_lists_not_implemented_rules_by_name_apart_from_failures():
+    run = samples.moto_like()
+    text = render(run)
+    for rule in run.rules:
+        if rule.status == "not_implemented":
+            assert f'id="not-implemented-{rule.id}"' in text and f'id="failure-{rule.id}"' not in text
+    assert 'id="failure-endpoint.create.name-unique"' in text
+    assert 'id="not-implemented"' not in render(samples.all_pass())

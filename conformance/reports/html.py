@@ -126,7 +126,7 @@ def _failures(run: RunResult) -> List[dict]:
     order = {status: index for index, status in enumerate(STATUS_ORDER)}
     for rule in sorted(run.rules, key=lambda r: (order[Status(r.status)], r.area, r.id)):
         status = Status(rule.status)
-        if status not in (Status.FAILED, Status.NOT_IMPLEMENTED):
+        if status is not Status.FAILED:
             continue
         entries.append({
             "rule": rule,
@@ -134,6 +134,12 @@ def _failures(run: RunResult) -> List[dict]:
             "rerun": commands(run, rule.id, None),
         })
     return entries
+
+
+def _not_implemented(run: RunResult) -> List[dict]:
+    """Rules held against the target because it does not implement what they need: one line each."""
+    return [{"rule": rule} for rule in sorted(run.rules, key=lambda r: (r.area, r.id))
+            if Status(rule.status) is Status.NOT_IMPLEMENTED]
 
 
 def _fuzz_failures(run: RunResult) -> List[dict]:
@@ -179,6 +185,7 @@ def context(run: RunResult, baseline: Optional[RunResult] = None) -> dict:
         "statuses_order": STATUS_ORDER,
         "areas": sorted(areas.items()),
         "failures": _failures(run),
+        "not_implemented": _not_implemented(run),
         "fuzz_failures": _fuzz_failures(run),
         "operations": _operations(run),
         "status_groups": _statuses(run),
