@@ -111,7 +111,7 @@ def test_search_expressions_nest_at_least_three_deep_with_filters():
     deep = []
 
     @seed(3)
-    @settings(max_examples=300, deadline=None, database=None, phases=[Phase.generate])
+    @settings(max_examples=100, deadline=None, database=None, phases=[Phase.generate])
     @given(strategies.valid_input("Search"))
     def collect(payload):
         expression = payload.get("SearchExpression")
