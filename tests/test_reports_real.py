@@ -82,8 +82,8 @@ def _serve(fault: str = ""):
 _HARNESS = """
 import json, sys, boto3
 last = {}
-session = boto3._get_default_session() if boto3.DEFAULT_SESSION else (boto3.setup_default_session() or boto3.DEFAULT_SESSION)
-session.events.register("after-call.sagemaker.ListTags", lambda parsed, **_: last.update(keys=[t["Key"] for t in parsed.get("Tags", [])]))
+boto3.setup_default_session()
+boto3.DEFAULT_SESSION.events.register("after-call.sagemaker.ListTags", lambda parsed, **_: last.update(keys=[t["Key"] for t in parsed.get("Tags", [])]))
 exec(compile(open(sys.argv[1]).read(), "reproduction", "exec"))
 print(json.dumps(last.get("keys")))
 """
