@@ -105,7 +105,8 @@ def _constraints(shape: Shape) -> List[Constraint]:
         return [Constraint.TYPE]
     if kind in ("list", "map"):
         low, high = size_bounds(shape)
-        return ([Constraint.MIN_LENGTH] if low > 0 else []) + ([Constraint.MAX_LENGTH] if high is not None else [])
+        too_many = high is not None and (kind == "list" or len(_distinct_keys(shape.key, high + 1, 0)) > high)
+        return ([Constraint.MIN_LENGTH] if low > 0 else []) + ([Constraint.MAX_LENGTH] if too_many else [])
     return []  # structure (REQUIRED handled per member), timestamp, blob
 
 
@@ -242,7 +243,25 @@ def _sized_map(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
     keys, values = shape_strategy(shape.key), shape_strategy(shape.value)
     if constraint is Constraint.MIN_LENGTH:
         return st.dictionaries(keys, values, max_size=low - 1)
-    return st.dictionaries(keys, values, min_size=high + 1, max_size=high + 1)
+    # max + 1 distinct keys (hundreds, for some maps) from one drawn seed; a few drawn values repeated
+    return st.tuples(st.integers(0, 2**32 - 1), st.lists(values, min_size=1, max_size=REPEATED_ITEMS)).map(
+        lambda drawn: {key: drawn[1][i % len(drawn[1])] for i, key in enumerate(_distinct_keys(shape.key, high + 1, drawn[0]))}
+    )
+
+
+def _distinct_keys(key: Shape, count: int, seed: int) -> List[str]:
+    """``count`` distinct valid map keys (fewer when the key space is smaller)."""
+    if key.enum:
+        fits = text.checker(string_regex(key), *string_bounds(key))
+        return [value for value in key.enum if fits(value)][:count]
+    low, high = string_bounds(key)
+    found: dict = {}
+    for attempt in range(4):  # each round samples afresh; duplicates and misfits are dropped
+        for value in text.samples(string_regex(key), low, high, tries=2 * count, seed=seed + attempt):
+            found.setdefault(value, None)
+        if len(found) >= count:
+            break
+    return list(found)[:count]
 
 
 # --- placing the value in an otherwise valid payload ------------------------------------------
