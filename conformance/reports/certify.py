@@ -125,8 +125,15 @@ def write_certificate(run: RunResult, directory, *, max_examples: int, issued: O
     return paths
 
 
+def _workers(text: str) -> str:
+    import argparse
+
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text
+    raise argparse.ArgumentTypeError(f"expected a number of worker processes or 'auto', not {text!r}")
+
+
 def add_arguments(parser) -> None:
-    parser.description = (__doc__ or "").strip().split("\n\n")[0]
     parser.epilog = (
         f"The run is pinned: seed {CERTIFY_SEED}, {CERTIFY_MAX_EXAMPLES} examples per machine, every area.\n"
         "A target is certified when no rule failed, none is not implemented and none hit a target error.\n\n"
@@ -139,7 +146,7 @@ def add_arguments(parser) -> None:
                         help="what to certify (default: reference); same forms as 'run --target'")
     parser.add_argument("--report-dir", default=None, metavar="DIR",
                         help="where the reports and certificate.json/.txt go (default: reports/<run-id>/)")
-    parser.add_argument("-n", "--workers", default=None, metavar="N",
+    parser.add_argument("-n", "--workers", type=_workers, default=None, metavar="N",
                         help="run on N processes (pytest-xdist) or 'auto'; the result is the same")
     parser.add_argument("--time-scale", type=float, default=None, metavar="X",
                         help="scale polling and timeouts by X for a URL target running a scaled clock")

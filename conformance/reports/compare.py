@@ -90,7 +90,6 @@ def summary_line(old: RunResult, new: RunResult, changes: List[Change]) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.description = (__doc__ or "").strip().splitlines()[0]
     parser.epilog = (
         "examples:\n"
         "  sagemaker-conformance compare reports/main/report.json reports/pr/report.json\n"
