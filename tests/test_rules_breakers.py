@@ -222,7 +222,8 @@ def _filters(expression) -> list:
 def _break_output(operation: str):
     """A required member of the operation's answer gets a value of the wrong type."""
     shape = operation_model(operation).output_shape
-    member = shape.required_members[-1] if shape.required_members else list(shape.members)[0]
+    strings = [m for m in shape.required_members if shape.members[m].type_name == "string"]
+    member = (strings or shape.required_members or list(shape.members))[0]
 
     def change(parsed, _request):
         parsed[member] = 12345 if shape.members[member].type_name != "integer" else "not a number"
@@ -300,7 +301,7 @@ BREAKERS: Dict[str, Breaker] = {
     "tags.delete.absent-key-harmless": Breaker(T, "delete-absent-tag-error"),
     "tags.create.listed": Breaker(T, "creation-tags-dropped"),
     "tags.unknown-resource.rejected": Breaker(T, wrap=accept_rejections("ListTags", Tags=[])),
-    "tags.list.pagination-complete": Breaker(T, "list-tags-pagination-drops-last"),
+    "tags.list.pagination-complete": Breaker(T, wrap=rewrite_answer("ListTags", lambda p, r: (p.get("Tags") or [None]).pop())),
     # search
     "search.results.match-expression": Breaker(S, "search-ignores-nested-filters", examples=8),
     "search.filter.default-operator-equals": Breaker(S, "search-default-operator-contains"),

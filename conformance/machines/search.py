@@ -30,6 +30,9 @@ MARKER_KEY = "sagemaker-conformance:search-example"
 RESOURCE_TYPES = ("Model", "Endpoint")
 NAME_PROPERTY = {"Model": "Model.ModelName", "Endpoint": "EndpointName"}
 TAG_PROPERTY = {"Model": "Model.Tags.", "Endpoint": "Tags."}
+# Properties each record type has, with distinct values across what an example creates.
+SORTABLE = {"Model": ("Model.ModelName", "Model.CreationTime"),
+            "Endpoint": ("EndpointName", "CreationTime", "LastModifiedTime")}
 LIST_MAX = member_shape("Search", "SearchExpression.Filters").metadata["max"]
 ELEMENTS_MAX = 50  # the SearchExpression documentation's recursive limit
 MAX_PAGES = 200
@@ -95,14 +98,18 @@ class SearchMachine(RuleBasedStateMachine):
             return self.documents[resource_type]
         request = {"Resource": resource_type, "SearchExpression": {"Filters": [
             {"Name": TAG_PROPERTY[resource_type] + MARKER_KEY, "Operator": "Equals", "Value": self.marker}]}}
-        failed, records = self._search_all(request, 10)
+        failed, records = self._search_all(request, 2)  # small pages: pagination is exercised every time
         self.s.check("search.results.match-expression", failed is None,
                      f"Search for the resources tagged {MARKER_KEY}={self.marker}: {failed and failed.describe()}")
-        found = sorted(record_name(resource_type, r) or "" for r in records)
+        names = [record_name(resource_type, r) or "" for r in records]
+        self.s.check("search.pagination.complete", len(names) == len(set(names)),
+                     f"paging by 2 returned some resources more than once: {names}")
+        found = sorted(names)
         self.s.check("search.results.match-expression", found == sorted(self.names[resource_type]),
                      f"Search for the {resource_type} resources tagged {MARKER_KEY}={self.marker} found {found}, "
                      f"created {sorted(self.names[resource_type])}")
         self.documents[resource_type] = [r for r in records if record_name(resource_type, r) in self.names[resource_type]]
+        self._check_order(request, self.documents[resource_type])  # no SortBy/SortOrder: the documented defaults
         self.stale = False
         return self.documents[resource_type]
 
@@ -142,11 +149,15 @@ class SearchMachine(RuleBasedStateMachine):
         if not out.ok:
             raise AssertionError(f"the suite could not create its endpoint config: {out.describe()}")
         self.cleanup.add("DeleteEndpointConfig", config)
-        endpoint = self.s.run.unique_name("sep")
-        out = self.s.call("CreateEndpoint", EndpointName=endpoint, EndpointConfigName=config, Tags=self._tags())
-        if out.ok:
-            self.cleanup.add("DeleteEndpoint", endpoint)
-            self.names["Endpoint"].append(endpoint)
+        for _ in range(2):  # two, a second apart: the default order (LastModifiedTime) becomes observable
+            endpoint = self.s.run.unique_name("sep")
+            out = self.s.call("CreateEndpoint", EndpointName=endpoint, EndpointConfigName=config, Tags=self._tags())
+            if out.ok:
+                self.cleanup.add("DeleteEndpoint", endpoint)
+                self.names["Endpoint"].append(endpoint)
+                self.stale = True
+            self.s.sleep(1)
+        self._sorted("Model", SORTABLE["Model"][0], "Ascending")
 
     @precondition(lambda self: len(self.names["Model"]) < 6)
     @rule()
@@ -176,6 +187,44 @@ class SearchMachine(RuleBasedStateMachine):
                          f"Search returned {sorted(set(ours))} of this example's resources; the expression matches "
                          f"{expected}")
             self._check_order(request, self._ours(resource_type, records))
+
+    @rule(resource_type=st.sampled_from(RESOURCE_TYPES), choice=st.integers(0, 2),
+          order=st.sampled_from(["Ascending", "Descending"]))
+    def search_sorted(self, resource_type, choice, order):
+        """Everything this example created, sorted by a property of each kind."""
+        properties = SORTABLE[resource_type]
+        self._sorted(resource_type, properties[choice % len(properties)], order)
+
+    def _sorted(self, resource_type: str, sort_by: str, order: str) -> None:
+        rule_id = "search.sort.by-property-and-order"
+        if self.s.skip_unsupported(["Search"], [rule_id]):
+            return
+        with self.s.deciding(rule_id):
+            request = {"Resource": resource_type, "SortBy": sort_by, "SortOrder": order, "SearchExpression": {
+                "Filters": [{"Name": TAG_PROPERTY[resource_type] + MARKER_KEY, "Operator": "Equals",
+                             "Value": self.marker}]}}
+            failed, records = self._search_all(request, 10)
+            self.s.check(rule_id, failed is None, f"a sorted Search was refused: {failed and failed.describe()}")
+            self._check_order(request, self._ours(resource_type, records))
+
+    @rule(match=st.booleans())
+    def search_nested_filter(self, match):
+        """A NestedFilter on the endpoints' variants: all of them match its variant name, none match another."""
+        rule_id = "search.results.match-expression"
+        if self.s.skip_unsupported(["Search"], [rule_id]) or not self.names["Endpoint"]:
+            return
+        variant = resources.VARIANT if match else resources.VARIANT + "-absent"
+        with self.s.deciding(rule_id):
+            request = {"Resource": "Endpoint", "SearchExpression": {
+                "Filters": [{"Name": TAG_PROPERTY["Endpoint"] + MARKER_KEY, "Operator": "Equals", "Value": self.marker}],
+                "NestedFilters": [{"NestedPropertyName": "ProductionVariants", "Filters": [
+                    {"Name": "ProductionVariants.VariantName", "Operator": "Equals", "Value": variant}]}]}}
+            failed, records = self._search_all(request, 10)
+            ours = sorted(record_name("Endpoint", r) for r in self._ours("Endpoint", records))
+            expected = sorted(self.names["Endpoint"]) if match else []
+            self.s.check(rule_id, failed is None and ours == expected,
+                         f"a NestedFilter on ProductionVariants.VariantName = {variant!r} matched {ours}, expected "
+                         f"{expected} ({failed.describe() if failed else 'answered'})")
 
     @rule()
     def search_without_operator(self):
