@@ -88,9 +88,10 @@ _POSIX: Dict[str, Ranges] = {
     "Space": _SPACE,
 }
 
-# Unicode assigns code points only in these blocks of the code space (planes 4-13 are
-# unassigned; 15-16 are private use, category Co); tests check the full scan agrees.
-_SCANNED = ((0, 0x3FFFF), (0xE0000, 0xE0FFF))
+# Unicode (14 to 16) assigns code points only below U+34000 and in U+E0000-E0FFF, besides the
+# private-use planes 15-16 (category Co); scanning only these keeps the table cheap to build.
+# tests/test_patterns.py checks every skipped code point is unassigned in the installed Python.
+_SCANNED = ((0, 0x33FFF), (0xE0000, 0xE0FFF))
 _PRIVATE_USE_PLANES = ((0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
 
 
@@ -142,11 +143,14 @@ def _char(cp: int, in_class: bool) -> str:
     # Printable ASCII reads the same in both; "&" and "~" doubled in a class warn in Python.
     if 0x20 <= cp < 0x7F and not (in_class and c in "&~"):
         return c
-    if cp < 0x100:
+    if cp < 0xA0:
         return f"\\x{cp:02x}"
-    if cp < 0x10000:
-        return f"\\u{cp:04x}"
-    return c  # astral: a literal character is one code point in both dialects
+    # Visible characters (letters, numbers, punctuation, symbols) stay literal: shorter, and a
+    # literal is one code point in both dialects (an escaped astral one would not be in Python).
+    if 0xD800 <= cp <= 0xDFFF or unicodedata.category(c)[0] in "CZM":
+        if cp < 0x10000:
+            return f"\\u{cp:04x}"
+    return c
 
 
 def _is_high_surrogate(cp: int) -> bool:

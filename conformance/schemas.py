@@ -15,6 +15,7 @@ a tagged union must set exactly one member. Patterns go through
 from __future__ import annotations
 
 import functools
+import gc
 import re
 from typing import Dict, List, Optional
 
@@ -201,7 +202,14 @@ def service_data() -> dict:
 
 def convert_all(data: Optional[dict] = None) -> Dict[str, dict]:
     """``{operation: {"input": schema, "output": schema}}`` for every operation, freshly converted."""
-    return Converter(service_data() if data is None else data).all_operations()
+    converter = Converter(service_data() if data is None else data)
+    enabled = gc.isenabled()
+    gc.disable()  # builds ~10k small dicts that all stay alive: collection passes would only cost time
+    try:
+        return converter.all_operations()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @functools.lru_cache(maxsize=None)

@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 
 from conformance.model import service_model
 from conformance.patterns import (
+    _PRIVATE_USE_PLANES,
+    _SCANNED,
     MAX_CODE_POINT,
     PatternError,
     _category_table,
@@ -249,8 +251,11 @@ def test_constructs_without_an_exact_translation_are_refused(pattern):
 def test_unicode_scan_covers_every_assigned_code_point():
     """The category table skips planes 4-13 and 15-16 (private use); check that is lossless."""
     table = _category_table()
-    skipped = [cp for lo, hi in ((0x40000, 0xDFFFF), (0xE1000, MAX_CODE_POINT)) for cp in range(lo, hi + 1, 7)]
-    assert {unicodedata.category(chr(cp)) for cp in skipped} <= {"Cn", "Co"}
+    gaps = [(hi + 1, lo - 1) for (_, hi), (lo, _) in zip(_SCANNED, _SCANNED[1:])] + [(_SCANNED[-1][1] + 1, MAX_CODE_POINT)]
+    found = {unicodedata.category(chr(cp)) for lo, hi in gaps for cp in range(lo, hi + 1)}
+    assert found <= {"Cn", "Co"}
+    private = {unicodedata.category(chr(cp)) for lo, hi in _PRIVATE_USE_PLANES for cp in (lo, hi)}
+    assert private == {"Co"}
     letters = category_ranges("L")
     for cp in (0x41, 0xE9, 0x3134A, 0x20000):
         assert any(lo <= cp <= hi for lo, hi in letters) == unicodedata.category(chr(cp)).startswith("L")
