@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import conformance.strategies as strategies
 from conformance import model
+from conformance.errors import UsageError
 from conformance.shapes import violations
 from conformance.strategies import invalid, text
 from conformance.strategies.invalid import NoConstraintSite, constraint_sites, operations_without_sites
@@ -132,6 +133,13 @@ def test_operations_without_sites_are_exactly_the_memberless_inputs_and_raise():
             strategies.invalid_input(operation)
     with pytest.raises(NoConstraintSite, match="enum"):
         strategies.invalid_input("DeleteEndpoint", constraints=["enum"])
+
+
+def test_unknown_operation_is_a_usage_error():
+    with pytest.raises(UsageError, match="NoSuchOperation"):
+        strategies.valid_input("NoSuchOperation")
+    with pytest.raises(UsageError, match="NoSuchOperation"):
+        strategies.invalid_input("NoSuchOperation")
 
 
 def _search_depth(expression: dict) -> int:

@@ -3,20 +3,32 @@
 Every operation's input shape tree is scanned once for *constraint sites*: a
 path template (members, list items, map values) and a constraint the shape at
 its end states (``Constraint.REQUIRED`` … ``Constraint.ENUM``). A site is kept
-only if it can be broken alone:
+only if it can be broken alone, and in a form a botocore client
+(``parameter_validation=False``) sends unchanged:
 
-* ``type`` — scalars whose wrong-typed value botocore still sends unchanged
-  (strings get a number, integers a numeric string, floats and booleans the
-  other JSON type); never on enum strings (the value would also miss the enum)
-  nor on timestamps (botocore converts any value it is given);
-* ``min_length``/``max_length`` on strings only when a string of that length
-  can still match the pattern (and the shape has no enum);
-* ``pattern`` only when a non-matching string fits the length bounds.
+* ``type`` — strings get a number, integers a numeric string, floats a boolean
+  (botocore's float serializer chokes on strings), booleans a string; never on
+  enum strings (the value would miss the enum too) nor on timestamps (botocore
+  converts whatever it is given);
+* ``min``/``max`` — a number 1..1000 beyond the bound;
+* ``min_length``/``max_length`` — strings of that length that still match the
+  pattern (skipped if none can, and on enum strings); lists and maps one size
+  outside (a too-large map needs that many distinct valid keys);
+* ``pattern`` — a valid string with one character no part of the pattern can
+  produce swapped in or inserted (length kept in bounds), else a short string
+  of the pattern's own characters in the wrong order; skipped when every string
+  of the right length matches (``[\\S\\s]*``);
+* ``enum`` — a string of valid length and pattern outside the enum;
+* ``required`` — the member removed (the path names the missing member).
+
+Not generated: map-key violations, a union's exactly-one rule, unknown members
+(botocore's serializer refuses them), documented cross-field rules (the domain
+strategies in ``deployment``, ``search`` and ``tags`` do those).
 
 Drawing picks a site, draws a valid payload in which the site's path exists
 (list index and map key drawn, unions holding just that member), and replaces
-the value there with a minimal breaking one. Operations whose input has no
-site (no members) cannot yield an invalid payload: ``invalid_input`` raises
+the value there with a breaking one. Operations whose input has no site (no
+members) cannot yield an invalid payload: ``invalid_input`` raises
 ``NoConstraintSite`` for them (see ``operations_without_sites``).
 """
 
@@ -33,6 +45,7 @@ from conformance import model
 from conformance.strategies import text
 from conformance.strategies.shapes import (
     by_shape_name,
+    input_shape,
     is_union,
     number_bounds,
     shape_strategy,
@@ -131,7 +144,7 @@ def _walk(shape: Shape, steps: Tuple[Step, ...], shapes: Tuple[Shape, ...], out:
 @functools.lru_cache(maxsize=None)
 def constraint_sites(operation: str) -> Tuple[Site, ...]:
     """Every constraint of the operation's input that a payload can break alone."""
-    shape = model.operation_model(operation).input_shape
+    shape = input_shape(operation)
     out: List[Site] = []
     if shape is not None:
         _walk(shape, (), (), out)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import functools
 from typing import Dict, Optional
 
-from botocore.model import Shape
+from botocore.model import OperationNotFoundError, Shape
 from hypothesis import strategies as st
 
 from conformance import model
+from conformance.errors import UsageError
 from conformance.strategies import text
 
 EXTRA_ITEMS = 3
@@ -251,7 +252,14 @@ def shape_strategy(shape: Shape) -> st.SearchStrategy:
 @functools.lru_cache(maxsize=None)
 def valid_input(operation: str) -> st.SearchStrategy:
     """Payloads (parameter dicts) for ``operation`` that satisfy every schema constraint of its input."""
-    shape = model.operation_model(operation).input_shape
+    shape = input_shape(operation)
     if shape is None:
         return st.just({})
     return shape_strategy(shape)
+
+
+def input_shape(operation: str) -> Optional[Shape]:
+    try:
+        return model.operation_model(operation).input_shape
+    except OperationNotFoundError as err:
+        raise UsageError(f"unknown SageMaker operation {operation!r}") from err
