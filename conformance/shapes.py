@@ -139,6 +139,9 @@ def _message(error) -> str:
     if error.validator == "pattern":  # the translated regex is long; name the model's pattern instead
         original = error.schema.get("x-model-pattern", error.validator_value)
         return f"{error.instance!r} does not match the model pattern {original!r}"
+    if error.validator == "enum" and len(error.validator_value) > 8:
+        shown = ", ".join(map(repr, error.validator_value[:5]))
+        return f"{error.instance!r} is not one of the {len(error.validator_value)} allowed values ({shown}, …)"
     return error.message
 
 
@@ -231,6 +234,8 @@ def _short_list(names: List[str], limit: int = 8) -> str:
 def command(args) -> int:
     directory = args.dir or SHAPES_DIR
     if args.check:
+        if not (pathlib.Path(directory) / SERVICE_DIR).is_dir():
+            raise ShapesError(f"no shapes to check: {pathlib.Path(directory) / SERVICE_DIR} is not a directory")
         differing = check(directory)
         if differing:
             print(f"shapes out of date in {directory}: {len(differing)} differ from botocore "

@@ -252,6 +252,21 @@ def test_cli_check_exit_codes_name_the_differing_operations(shapes_copy, capsys)
     assert shapes.violations("UpdateEndpoint", {})  # caches were refreshed with the regenerated files
 
 
+def test_cli_check_of_a_missing_directory_is_a_one_line_usage_error(tmp_path, capsys):
+    assert cli.main(["shapes", "--check", "--dir", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "nowhere" in err
+
+
+def test_long_enum_messages_stay_short():
+    found = shapes.violations("CreateEndpointConfig", {
+        "EndpointConfigName": "c",
+        "ProductionVariants": [{"VariantName": "v", "InstanceType": "ml.none", "InitialInstanceCount": 1}],
+    })
+    assert kinds(found) == [(("ProductionVariants", 0, "InstanceType"), "enum")]
+    assert len(found[0].message) < 200
+
+
 def test_regeneration_is_deterministic(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     assert shapes.generate(first) == shapes.generate(second)
