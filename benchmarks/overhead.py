@@ -67,7 +67,39 @@ class PhaseTimer:
             self.outcomes[report.outcome] = self.outcomes.get(report.outcome, 0) + 1
 
 
-def run_suite(target: str, extra: List[str]) -> Tuple[List[Call], float, float, dict]:
+# Where the suite's own time goes, by the package a function lives in (``--profile``).
+_AREAS = (
+    ("re.Pattern", "regular expressions (re)"),
+    ("/re/", "regular expressions (re)"),
+    ("sre_", "regular expressions (re)"),
+    ("json/", "json"),
+    ("conformance/emulator", "reference target (emulator)"),
+    ("moto/", "moto"),
+    ("werkzeug/", "werkzeug (in-process HTTP)"),
+    ("botocore/", "botocore (serialize, sign, parse)"),
+    ("conformance/machines", "suite: machines"),
+    ("conformance/strategies", "suite: strategies"),
+    ("conformance/", "suite: other"),
+    ("schemathesis/", "schemathesis"),
+    ("hypothesis/", "hypothesis"),
+    ("jsonschema", "jsonschema"),
+    ("_pytest/", "pytest"),
+    ("pluggy/", "pytest"),
+)
+
+
+def profile_breakdown(profile) -> List[Tuple[str, float]]:
+    import pstats
+
+    totals: dict = {}
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(profile).stats.items():
+        where = f"{filename}:{name}"
+        area = next((label for needle, label in _AREAS if needle in where), "other (stdlib, builtins)")
+        totals[area] = totals.get(area, 0.0) + tottime
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], float, float, dict]:
     import pytest
     from botocore.history import get_global_history_recorder
 
@@ -76,12 +108,16 @@ def run_suite(target: str, extra: List[str]) -> Tuple[List[Call], float, float, 
     history.add_handler(capture)
     history.enable()
     started = time.perf_counter()
+    if profile is not None:
+        profile.enable()
     try:
         code = pytest.main(
             ["--pyargs", "conformance.suite", f"--target={target}", "-q", "-p", "no:cacheprovider", *extra],
             plugins=[timer],
         )
     finally:
+        if profile is not None:
+            profile.disable()
         history.disable()
         history._handlers.remove(capture)  # botocore offers no remove_handler
     session = time.perf_counter() - started
@@ -123,6 +159,7 @@ def main(argv=None) -> int:
     parser.add_argument("--targets", default="reference,moto")
     parser.add_argument("--max-examples", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="also print where the suite's CPU time goes")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
     extra = [f"--seed={args.seed}", *args.pytest_args]
@@ -133,7 +170,12 @@ def main(argv=None) -> int:
           f"{'ratio':>6} {'session s':>9}  outcomes")
     worst = 0.0
     for target in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        calls, phase, session, outcomes = run_suite(target, extra)
+        profile = None
+        if args.profile:
+            import cProfile
+
+            profile = cProfile.Profile()
+        calls, phase, session, outcomes = run_suite(target, extra, profile)
         if not calls:
             raise SystemExit(f"the suite made no calls against {target}")
         loop = replay(target, calls)
@@ -141,6 +183,10 @@ def main(argv=None) -> int:
         worst = max(worst, ratio)
         print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
               f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
+        if profile is not None:
+            breakdown = profile_breakdown(profile)
+            total = sum(seconds for _, seconds in breakdown) or 1.0
+            print("  " + ", ".join(f"{area} {100 * seconds / total:.0f}%" for area, seconds in breakdown if seconds / total >= 0.01))
         sys.stdout.flush()
     verdict = "meets" if worst <= TARGET_RATIO else "misses"
     print(f"overhead (suite time / raw loop time for the same requests): worst {worst:.2f}x, {verdict} the "

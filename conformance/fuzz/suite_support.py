@@ -14,7 +14,7 @@ from conformance.fuzz.selection import parse_patterns, read_only_required, selec
 # operations the rule catalogue cites (the ones a target under test most likely implements).
 # ``-m fuzz`` or ``--operations`` widen it to everything selected.
 DEFAULT_SAMPLE = 8
-DEFAULT_CITED_SAMPLE = 4
+DEFAULT_CITED_SAMPLE = 2
 _FUZZ_MARK = re.compile(r"\bfuzz\b")
 
 
