@@ -8,6 +8,7 @@ budget, then checks every report file the run wrote. One test per target, so pyt
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,10 +28,19 @@ SEED = 3
 FAULT = "tags-duplicate-on-overwrite"
 
 
+# Credentials in the environment of a run must never reach its reports.
+ENVIRONMENT_SECRETS = {
+    "AWS_ACCESS_KEY_ID": "AKIAZZZZCONFORMANCE7",
+    "AWS_SECRET_ACCESS_KEY": "zZ9/conformanceSecretKeyThatMustNotLeak00",
+    "AWS_SESSION_TOKEN": "IQoJb3JpZ2luX2VjEConformanceSessionToken",
+}
+
+
 def _run(report_dir: Path, target: str, area: str, examples: int) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "conformance", "run", "--target", target, "-m", area, "--seed", str(SEED),
                "--max-examples", str(examples), "-q", "--report-dir", str(report_dir)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=report_dir.parent)
+    environment = {**os.environ, **ENVIRONMENT_SECRETS}
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=report_dir.parent, env=environment)
 
 
 def _check_reports(directory: Path):
@@ -48,6 +58,10 @@ def _check_reports(directory: Path):
     cases = ET.parse(directory / "junit.xml").getroot().findall("./testsuite/testcase")
     assert [case.get("name") for case in cases] == [rule.id for rule in run.rules]
     assert run.verdict.value in (directory / "badge.svg").read_text()
+    for path in directory.iterdir():
+        if path.suffix in (".json", ".html", ".xml", ".svg", ".txt"):
+            content = path.read_text(encoding="utf-8")
+            assert not [name for name, secret in ENVIRONMENT_SECRETS.items() if secret in content], path.name
     return run
 
 
