@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, invariant, multiple, precondition, rule
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+)
 
+from conformance.errors import NotImplementedByTarget
 from conformance.machines import resources
 from conformance.machines.deployment_inputs import INVALID_KINDS, invalid_update, traffic_wait, valid_deployment_configs
-from conformance.errors import NotImplementedByTarget
 from conformance.machines.session import POLL_SECONDS, Outcome, Session
 from conformance.model import member_shape, waiter_config
 

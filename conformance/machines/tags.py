@@ -18,7 +18,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 
 from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
 from conformance.machines import resources
-from conformance.machines.session import Outcome, Session
+from conformance.machines.session import Session
 from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
 from conformance.strategies.tags import tag_keys, tag_values, tags
@@ -129,8 +129,8 @@ class TagsMachine(RuleBasedStateMachine):
                          f"after {why} ListTags gives {_diff(listed, expected)}")
 
     # -------------------------------------------------------------- steps
-    @initialize(target=arns, model_tags=tags(max_size=5), config_tags=tags(max_size=5),
-                endpoint_tags=tags(max_size=5))
+    @initialize(target=arns, model_tags=tags(min_size=1, max_size=5), config_tags=tags(min_size=1, max_size=5),
+                endpoint_tags=tags(min_size=1, max_size=5))
     def create_tagged_resources(self, model_tags, config_tags, endpoint_tags):
         """A model, an endpoint config and an endpoint, each created with tags."""
         self._unknown_resource()
