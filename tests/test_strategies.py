@@ -116,6 +116,13 @@ def test_every_constraint_kind_has_sites():
     assert kinds == {c for c in Constraint if c is not Constraint.UNKNOWN_MEMBER}
 
 
+def test_required_idempotency_tokens_are_never_removed():
+    # A botocore client would send a fresh token, so the payload would not break anything on the wire.
+    sites = constraint_sites("StartPipelineExecution")
+    assert "PipelineName" in {site.member for site in sites if site.constraint is Constraint.REQUIRED}
+    assert "ClientRequestToken" not in {site.member for site in sites}
+
+
 def test_invalid_input_can_be_restricted_to_constraint_kinds():
     @settings(max_examples=20, deadline=None, database=None)
     @given(strategies.invalid_input("UpdateEndpoint", constraints=["max_length", "pattern"]))

@@ -19,7 +19,8 @@ only if it can be broken alone, and in a form a botocore client
   of the pattern's own characters in the wrong order; skipped when every string
   of the right length matches (``[\\S\\s]*``);
 * ``enum`` — a string of valid length and pattern outside the enum;
-* ``required`` — the member removed (the path names the missing member).
+* ``required`` — the member removed (the path names the missing member); not
+  for idempotency tokens, which a botocore client fills in when absent.
 
 Not generated: map-key violations, a union's exactly-one rule, unknown members
 (botocore's serializer refuses them), documented cross-field rules (the domain
@@ -130,7 +131,8 @@ def _walk(shape: Shape, steps: Tuple[Step, ...], shapes: Tuple[Shape, ...], out:
     if shape.type_name == "structure":
         if not is_union(shape):
             for name in shape.required_members:
-                out.append(Site(steps, here, Constraint.REQUIRED, member=name))
+                if not shape.members[name].metadata.get("idempotencyToken"):  # botocore fills those in
+                    out.append(Site(steps, here, Constraint.REQUIRED, member=name))
         for name, member in shape.members.items():
             _walk(member, steps + (("member", name),), here, out)
         return
