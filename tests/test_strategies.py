@@ -153,6 +153,16 @@ def _search_depth(expression: dict) -> int:
     return 1 + max((_search_depth(sub) for sub in expression.get("SubExpressions", [])), default=0)
 
 
+def _complete_filters(expression: dict) -> list:
+    """Filters (anywhere in the expression) that name a property, an operator and a value."""
+    found = [f for f in expression.get("Filters", []) if {"Name", "Operator", "Value"} <= set(f)]
+    for nested in expression.get("NestedFilters", []):
+        found += [f for f in nested.get("Filters", []) if {"Name", "Operator", "Value"} <= set(f)]
+    for sub in expression.get("SubExpressions", []):
+        found += _complete_filters(sub)
+    return found
+
+
 def test_search_expressions_nest_at_least_three_deep_with_filters():
     deep = []
 
@@ -161,12 +171,14 @@ def test_search_expressions_nest_at_least_three_deep_with_filters():
     @given(strategies.valid_input("Search"))
     def collect(payload):
         expression = payload.get("SearchExpression")
-        if expression and _search_depth(expression) >= 3 and expression.get("Filters"):
+        if expression and _search_depth(expression) >= 3 and _complete_filters(expression):
             deep.append(payload)
 
     collect()
-    assert deep, "no Search expression nested three levels deep"
+    assert deep, "no Search expression nested three levels deep with a complete filter"
     assert all(violations("Search", payload) == [] for payload in deep)
+    operators = {f["Operator"] for payload in deep for f in _complete_filters(payload["SearchExpression"])}
+    assert len(operators) > 1
 
 
 def _examples(strategy, count=15):
