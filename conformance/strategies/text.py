@@ -6,8 +6,10 @@ such as ``(?=.{1,32}$)`` as text to emit. Here the regex (Python ``re`` syntax,
 as ``conformance.patterns.translate`` returns it) is parsed once into a small
 tree that knows the shortest and longest string each part can produce; drawing
 hands every part a length budget, so the result is nearly always in range.
-Lookarounds and anchors produce nothing; a final ``fullmatch`` + length check
-is the safety net (and what makes lookarounds hold).
+Lookarounds and anchors produce nothing; a final ``re.search`` (the regex is
+self-anchored) + length check is the safety net, and what makes lookarounds hold.
+Every choice is a Hypothesis draw, except that many repetitions of a composite
+part come from one drawn seed (see ``HypothesisChooser.for_repeats``).
 
 Characters come from ``UNIVERSE``: ASCII, controls and a sample of every Unicode
 general category (letters of several scripts, marks, digits, spaces, line
