@@ -53,7 +53,9 @@ def _require_in_service(ctx: Context, endpoint: Endpoint, operation: str, fault:
     if status == "Failed" and not ctx.store.faults.active("update-allowed-when-failed"):
         raise protocol.validation_error(
             f'Cannot update endpoint "{endpoint.arn}" with status Failed: a failed endpoint can only be deleted.')
-    if status not in ("InService", "Failed") and not ctx.store.faults.active(fault):
+    # The faults accept the call only while Creating/Updating, so that a deletion is never cancelled.
+    faulty = ctx.store.faults.active(fault) and status in ("Creating", "Updating")
+    if status not in ("InService", "Failed") and not faulty:
         raise protocol.validation_error(f'Cannot update in-progress endpoint "{endpoint.arn}".')
 
 
@@ -80,6 +82,8 @@ def update_endpoint_weights_and_capacities(ctx: Context, payload: dict) -> dict:
         if change["VariantName"] not in known:
             raise protocol.validation_error(
                 f'The variant name(s) [{change["VariantName"]}] is/are not present in endpoint "{endpoint.arn}".')
+    if endpoint.deployment is not None:  # only under the weights-allowed-while-updating fault
+        return {"EndpointArn": endpoint.arn}  # accepted, and otherwise ignored: the running change goes on
     deployments.start_weights(endpoint, payload["DesiredWeightsAndCapacities"], ctx.now)
     return {"EndpointArn": endpoint.arn}
 
