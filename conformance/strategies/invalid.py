@@ -334,12 +334,17 @@ def invalid_input(operation: str, constraints: Optional[Sequence[str]] = None) -
     ``constraints`` (Constraint values) restricts the kinds of site drawn from.
     Raises ``NoConstraintSite`` when no such site exists.
     """
+    wanted = None if constraints is None else frozenset(Constraint(c) for c in constraints)
+    return _invalid_input(operation, wanted)
+
+
+@functools.lru_cache(maxsize=None)
+def _invalid_input(operation: str, wanted: Optional[frozenset]) -> st.SearchStrategy:
     sites = constraint_sites(operation)
-    if constraints is not None:
-        wanted = {Constraint(c) for c in constraints}
+    if wanted is not None:
         sites = tuple(s for s in sites if s.constraint in wanted)
     if not sites:
-        kinds = ", ".join(sorted(str(c) for c in constraints)) if constraints else "any"
+        kinds = ", ".join(sorted(c.value for c in wanted)) if wanted else "any"
         raise NoConstraintSite(f"{operation}: the input has no constraint site ({kinds}) a payload can break alone")
     chosen = st.integers(0, len(sites) - 1)
 
