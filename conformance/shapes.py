@@ -19,6 +19,7 @@ from conformance.violation import Constraint, Violation
 SERVICE_DIR = "sagemaker"
 INDEX = "index.json"
 DIRECTIONS = ("input", "output")
+MODEL_PATTERN = "x-model-pattern"  # = conformance.schemas.MODEL_PATTERN (not imported: keeps this module light)
 
 
 def _default_dir(package: Optional[pathlib.Path] = None) -> pathlib.Path:
@@ -137,7 +138,7 @@ def _violations_of(error) -> List[Violation]:
 
 def _message(error) -> str:
     if error.validator == "pattern":  # the translated regex is long; name the model's pattern instead
-        original = error.schema.get("x-model-pattern", error.validator_value)
+        original = error.schema.get(MODEL_PATTERN, error.validator_value)
         return f"{error.instance!r} does not match the model pattern {original!r}"
     if error.validator == "enum" and len(error.validator_value) > 8:
         shown = ", ".join(map(repr, error.validator_value[:5]))
@@ -158,16 +159,41 @@ def violations(operation: str, payload, direction: str = "input") -> List[Violat
 
 def expected_files() -> Dict[str, dict]:
     """``{file name: document}`` for the installed botocore: every operation plus the index."""
-    from conformance import model, schemas
+    from conformance import model, patterns, schemas
 
     documents = {f"{op}.json": doc for op, doc in schemas.convert_all().items()}
     documents[INDEX] = {
         "service": model.SERVICE_NAME,
         "botocore_version": model.botocore_version(),
         "api_version": model.api_version(),
+        "unicode_version": patterns.UNICODE_VERSION,
         "operations": sorted(op for op in (name[:-5] for name in documents)),
     }
     return documents
+
+
+def _without_unicode_classes(node):
+    """``node`` minus what depends on the Python's Unicode database: patterns translated from ``\\p{..}``
+    classes, and the index's record of the version."""
+    if isinstance(node, dict):
+        unicode_dependent = "\\p{" in str(node.get(MODEL_PATTERN, ""))
+        return {key: _without_unicode_classes(value) for key, value in node.items()
+                if key != "unicode_version" and not (key == "pattern" and unicode_dependent)}
+    if isinstance(node, list):
+        return [_without_unicode_classes(item) for item in node]
+    return node
+
+
+def unicode_versions(directory: Optional[pathlib.Path] = None) -> Tuple[Optional[str], str]:
+    """(Unicode version the committed shapes were translated with, this Python's)."""
+    from conformance.patterns import UNICODE_VERSION
+
+    index = pathlib.Path(directory or SHAPES_DIR) / SERVICE_DIR / INDEX
+    try:
+        committed = json.loads(index.read_text(encoding="utf-8")).get("unicode_version")
+    except (OSError, ValueError, AttributeError):
+        committed = None
+    return committed, UNICODE_VERSION
 
 
 def generate(directory: Optional[pathlib.Path] = None) -> Tuple[int, int]:
@@ -198,6 +224,9 @@ def check(directory: Optional[pathlib.Path] = None) -> List[str]:
     """
     target = pathlib.Path(directory or SHAPES_DIR) / SERVICE_DIR
     documents = expected_files()
+    committed_unicode, installed_unicode = unicode_versions(directory)
+    # Another Python may know more assigned characters: that is not drift from botocore.
+    comparable = _without_unicode_classes if committed_unicode != installed_unicode else (lambda doc: doc)
     differing = []
     for name, document in documents.items():
         path = target / name
@@ -205,7 +234,7 @@ def check(directory: Optional[pathlib.Path] = None) -> List[str]:
             committed = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             committed = None
-        if committed != document:
+        if committed is None or comparable(committed) != comparable(document):
             differing.append("index" if name == INDEX else name[:-5])
     if target.is_dir():
         differing.extend(p.stem for p in target.glob("*.json") if p.name not in documents)
@@ -241,7 +270,11 @@ def command(args) -> int:
             print(f"shapes out of date in {directory}: {len(differing)} differ from botocore "
                   f"({_short_list(differing)}); run 'sagemaker-conformance shapes'")
             return 1
-        print(f"shapes OK: {directory} matches the installed botocore")
+        committed_unicode, installed_unicode = unicode_versions(directory)
+        note = "" if committed_unicode == installed_unicode else (
+            f" (Unicode-class patterns not compared: shapes use Unicode {committed_unicode},"
+            f" this Python {installed_unicode})")
+        print(f"shapes OK: {directory} matches the installed botocore{note}")
         return 0
     operations, changed = generate(directory)
     print(f"shapes: {operations} operations written to {directory}, {changed} files changed")

@@ -267,6 +267,31 @@ def test_long_enum_messages_stay_short():
     assert len(found[0].message) < 200
 
 
+def test_check_ignores_unicode_class_patterns_made_with_another_unicode_version(shapes_copy, capsys):
+    index_path = shapes_copy / "sagemaker" / "index.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index["unicode_version"] = "13.0.0"
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    tags_path = shapes_copy / "sagemaker" / "AddTags.json"
+    tags = json.loads(tags_path.read_text(encoding="utf-8"))
+    key = tags["input"]["$defs"]["Tag"]["properties"]["Key"]
+    assert "\\p{L}" in key[shapes.MODEL_PATTERN]
+    key["pattern"] = "^(?:[a-z]*)(?![\\s\\S])"  # as if fewer letters were assigned
+    tags_path.write_text(json.dumps(tags), encoding="utf-8")
+    assert shapes.check(shapes_copy) == []
+    assert cli.main(["shapes", "--check", "--dir", str(shapes_copy)]) == 0
+    assert "Unicode 13.0.0" in capsys.readouterr().out
+
+    key["maxLength"] = 5  # anything else still counts
+    tags_path.write_text(json.dumps(tags), encoding="utf-8")
+    assert shapes.check(shapes_copy) == ["AddTags"]
+    index["unicode_version"] = shapes.unicode_versions()[1]
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    key["maxLength"] = 128
+    tags_path.write_text(json.dumps(tags), encoding="utf-8")
+    assert shapes.check(shapes_copy) == ["AddTags"]  # same Unicode version: the pattern counts again
+
+
 def test_regeneration_is_deterministic(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     assert shapes.generate(first) == shapes.generate(second)
