@@ -5,8 +5,11 @@ the way ``botocore.validate.ParamValidator`` does (``_structure``, ``_list``, â€
 A value is what a botocore client (``parameter_validation=False``) takes as a
 parameter AND what the committed JSON Schema accepts: timestamps are epoch
 seconds (the awsJson1.1 wire form; botocore passes numbers through), floats
-are finite. Strategies are cached per shape name; a recursive shape
-(``SearchExpression``) refers to itself through ``st.deferred``.
+are finite, a union sets exactly one member, and unbounded integers stay in the
+wire type's range. Strings with a pattern come from ``text.matching`` over
+``conformance.patterns.translate`` (the committed schemas' own regexes).
+Strategies are cached per shape name; a recursive shape (``SearchExpression``)
+refers to itself through ``st.deferred`` and nests at most ``MAX_NESTING`` deep.
 
 Examples stay small on purpose: lists and maps get at most ``EXTRA_ITEMS``
 items beyond their minimum, and a structure at most ``MAX_OPTIONAL`` of its
@@ -23,6 +26,7 @@ from hypothesis import strategies as st
 
 from conformance import model
 from conformance.errors import UsageError
+from conformance.patterns import translate
 from conformance.strategies import text
 
 EXTRA_ITEMS = 3
@@ -36,13 +40,6 @@ MAX_NESTING = 4  # levels of a recursive structure (SearchExpression) in one val
 
 class UnsupportedShape(ValueError):
     """A shape type this module cannot generate (none occurs in the SageMaker input model)."""
-
-
-@functools.lru_cache(maxsize=None)
-def translated_pattern(shape_pattern: str) -> str:
-    from conformance.patterns import translate
-
-    return translate(shape_pattern)
 
 
 def by_shape_name(function):
@@ -66,7 +63,7 @@ def string_bounds(shape: Shape):
 
 def string_regex(shape: Shape) -> Optional[str]:
     pattern = shape.metadata.get("pattern")
-    return translated_pattern(pattern) if pattern is not None else None
+    return translate(pattern) if pattern is not None else None
 
 
 def is_union(shape: Shape) -> bool:
