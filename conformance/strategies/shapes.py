@@ -19,6 +19,7 @@ optional members (any of them, chosen per example).
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Dict, Optional
 
 from botocore.model import OperationNotFoundError, Shape
@@ -122,17 +123,18 @@ class ShapeStrategies:
             tuple((name, self.valid(members[name])) for name in shape.required_members),
             tuple((name, self.valid(members[name])) for name in members if name not in shape.required_members and name not in recursive),
         )
-        depth = [0]  # draws are nested calls on one thread: a counter tracks the current nesting
+        nesting = threading.local()  # draws are nested calls on one thread: a counter per thread
 
         @st.composite
         def bounded(draw):
-            if depth[0] >= MAX_NESTING:
+            depth = getattr(nesting, "depth", 0)
+            if depth >= MAX_NESTING:
                 return draw(leaf)
-            depth[0] += 1
+            nesting.depth = depth + 1
             try:
                 return draw(nested)
             finally:
-                depth[0] -= 1
+                nesting.depth = depth
 
         return bounded()
 
