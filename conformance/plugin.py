@@ -485,6 +485,7 @@ def build_run(state: _State):
         target=info,
         botocore_version=model.botocore_version(),
         seed=state.seed,
+        max_examples=state.settings.max_examples,
         started=state.started,
         duration_s=round(time.monotonic() - state.t0, 3),
         rules=recorder.rule_results(all_rules()),
