@@ -24,8 +24,8 @@ from conformance.strategies.shapes import shape_strategy, string_bounds, string_
 from conformance.violation import Constraint, InvalidPayload
 
 OPERATIONS = model.operation_names()
-# 396 operations × 2 properties: a few examples each keeps the sweep near a minute on one core.
-SWEEP = settings(max_examples=5, deadline=None, database=None, phases=[Phase.generate])
+# 396 operations × 2 properties: a few examples each keeps the sweep well under a minute of CPU.
+SWEEP = settings(max_examples=5, deadline=None, database=None)
 _SERIALIZER = create_serializer("json", include_validation=False)
 
 
@@ -69,7 +69,7 @@ def test_every_site_of_an_operation_yields_its_violation(operation):
     for start in range(0, len(sites), SITES_PER_EXAMPLE):
         chunk = sites[start:start + SITES_PER_EXAMPLE]
 
-        @settings(max_examples=2, deadline=None, database=None, phases=[Phase.generate])
+        @settings(max_examples=2, deadline=None, database=None)
         @given(st.data())
         def check(data):
             for site in chunk:
@@ -100,7 +100,7 @@ def test_every_constraint_of_the_model_breaks_alone(operation, sites):
     for start in range(0, len(sites), SITES_PER_EXAMPLE):
         chunk = sites[start:start + SITES_PER_EXAMPLE]
 
-        @settings(max_examples=1, deadline=None, database=None, phases=[Phase.generate])
+        @settings(max_examples=1, deadline=None, database=None)
         @given(st.data())
         def check(data):
             for site in chunk:
@@ -236,7 +236,7 @@ def test_every_string_constraint_of_the_model_is_generated(shape):
     # Hard patterns (lookarounds, long minimums, nested repetitions) must neither stall nor slip.
     fits = text.checker(string_regex(shape), *string_bounds(shape))
 
-    @settings(max_examples=10, deadline=None, database=None, phases=[Phase.generate])
+    @settings(max_examples=10, deadline=None, database=None)
     @given(shape_strategy(shape))
     def check(value):
         assert fits(value)
