@@ -288,8 +288,8 @@ BREAKERS: Dict[str, Breaker] = {
     **{invalid_input_rule_id(op): Breaker(V, wrap=accept_rejections(op)) for op in INVALID_INPUT_OPERATIONS},
     "request.create-endpoint-config.invalid-input-rejected": Breaker(V, "schema-validation-skipped"),
     "request.rejected.changes-no-state": Breaker(V, wrap=_leak_tag_on_refusal),
-    **{output_rule_id(op): Breaker(E if op not in ("ListTags", "Search") else (T if op == "ListTags" else S),
-                                   wrap=_break_output(op)) for op in OUTPUT_OPERATIONS},
+    **{output_rule_id(op): Breaker({"AddTags": T, "ListTags": T, "Search": S}.get(op, E), wrap=_break_output(op))
+       for op in OUTPUT_OPERATIONS},
     # tags
     "tags.add.overwrites-existing-key": Breaker(T, "tags-duplicate-on-overwrite"),
     "tags.list.reflects-changes": Breaker(T, wrap=rewrite_request("DeleteTags", lambda r: dict(r, TagKeys=["sc-not-there"]))),

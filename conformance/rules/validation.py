@@ -37,6 +37,7 @@ OUTPUT_OPERATIONS = (
     "DescribeEndpoint",
     "UpdateEndpoint",
     "UpdateEndpointWeightsAndCapacities",
+    "AddTags",
     "ListTags",
     "Search",
 )
