@@ -89,6 +89,7 @@ MOTO_GAPS = {
     "response.describe-endpoint.matches-output-shape": _PARTIAL_DATA_CAPTURE,
     "response.describe-endpoint-config.matches-output-shape": _PARTIAL_DATA_CAPTURE,
     "response.search.matches-output-shape": _PARTIAL_DATA_CAPTURE + " in Search records too",
+    "response.add-tags.matches-output-shape": _NO_TAG_VALIDATION + "; it echoes the invalid tags it accepted",
     "tags.unique-keys": _NO_TAG_VALIDATION,
     "tags.reserved-aws-prefix": _NO_TAG_VALIDATION,
     "tags.at-most-50-per-resource": _NO_TAG_VALIDATION,
