@@ -13,7 +13,7 @@ from conformance.errors import UsageError
 from conformance.fuzz.engine import client_setup, not_implemented_detail, operation_seed, reproduction
 from conformance.fuzz.openapi import openapi_document
 from conformance.fuzz.selection import is_read_only, parse_patterns, select_operations
-from conformance.fuzz.suite_support import operations_for_run, wide_run_requested
+from conformance.fuzz.suite_support import examples_per_operation, is_wide, operations_for_run, wide_run_requested
 from conformance.fuzz.transport import AwsJsonTransport, Exchange
 
 OPERATIONS = ["CreateEndpoint", "DeleteEndpoint", "DescribeEndpoint", "ListEndpoints", "Search", "UpdateEndpoint"]
@@ -159,3 +159,10 @@ def test_reproduction_replays_the_exact_body(moto_client):
     namespace: dict = {}
     with pytest.raises(AttributeError, match="'bool' object has no attribute 'get'"):
         exec(compile(runnable, "<reproduction>", "exec"), namespace)  # noqa: S102 - the point is that it runs
+
+
+def test_default_sample_uses_fewer_examples_than_a_wide_run():
+    assert is_wide("Describe*", None) and is_wide(None, "fuzz") and not is_wide(None, "deployments")
+    assert examples_per_operation(100, wide=True) == 100
+    assert examples_per_operation(100, wide=False) < 100
+    assert examples_per_operation(2, wide=False) == 2

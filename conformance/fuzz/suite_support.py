@@ -15,6 +15,9 @@ from conformance.fuzz.selection import parse_patterns, read_only_required, selec
 # ``-m fuzz`` or ``--operations`` widen it to everything selected.
 DEFAULT_SAMPLE = 8
 DEFAULT_CITED_SAMPLE = 2
+# Examples per sampled operation in the default run (at most --max-examples): generation from the
+# model's Unicode-class patterns costs ~0.1-0.3 s per example, and the default run must stay quick.
+DEFAULT_SAMPLE_EXAMPLES = 5
 _FUZZ_MARK = re.compile(r"\bfuzz\b")
 
 
@@ -23,6 +26,15 @@ def wide_run_requested(markexpr: Optional[str]) -> bool:
     if not markexpr or not _FUZZ_MARK.search(markexpr):
         return False
     return not re.search(r"\bnot\s+fuzz\b", markexpr)
+
+
+def is_wide(patterns: Optional[str], markexpr: Optional[str]) -> bool:
+    """Whether the run asked for fuzzing by name (``--operations``) or by marker (``-m fuzz``)."""
+    return bool(parse_patterns(patterns)) or wide_run_requested(markexpr)
+
+
+def examples_per_operation(max_examples: int, *, wide: bool) -> int:
+    return max_examples if wide else min(max_examples, DEFAULT_SAMPLE_EXAMPLES)
 
 
 def operations_for_run(

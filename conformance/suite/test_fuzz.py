@@ -1,8 +1,9 @@
 """Wide, schema-level fuzzing: every selected SageMaker operation, Schemathesis-generated input.
 
 Selection (see conformance.fuzz.suite_support): ``--operations 'Describe*,CreateEndpoint'`` picks
-operations; ``-m fuzz`` fuzzes all of them; otherwise a seeded sample runs with the default suite
-(some of all operations, some of those the rule catalogue cites).
+operations; ``-m fuzz`` fuzzes all of them with ``--max-examples`` each; otherwise a seeded sample
+(some of all operations, some of those the rule catalogue cites) runs with the default suite, with
+fewer examples each.
 Against real AWS only read-only operations run unless ``--fuzz-mutating`` is given.
 Each operation ends passed, failed (first failing example + reproduction), or not_implemented.
 """
@@ -13,7 +14,7 @@ import pytest
 
 from conformance.fuzz.engine import client_setup, fuzz_operation
 from conformance.fuzz.runner import api_operation, load_api
-from conformance.fuzz.suite_support import operations_for_run
+from conformance.fuzz.suite_support import examples_per_operation, is_wide, operations_for_run
 from conformance.fuzz.transport import AwsJsonTransport
 from conformance.results import Status
 
@@ -68,17 +69,20 @@ def fuzz_api():
         pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
 
 
-def test_operation_fuzzed(fuzzed_operation, fuzz_api, conformance_target, conformance_recorder, conformance_settings):
+def test_operation_fuzzed(
+    request, fuzzed_operation, fuzz_api, conformance_target, conformance_recorder, conformance_settings
+):
     from conformance.errors import TargetError
 
     # The raw client: botocore's own exceptions, no classification; the target's hooks count each request.
     client = conformance_target.raw_client()
     seed = int(conformance_settings.seed or 0)
+    wide = is_wide(_option(request.config, "operations"), _option(request.config, "markexpr"))
     try:
         outcome = fuzz_operation(
             api_operation(fuzz_api, fuzzed_operation),
             AwsJsonTransport(client),
-            max_examples=conformance_settings.max_examples,
+            max_examples=examples_per_operation(conformance_settings.max_examples, wide=wide),
             seed=seed,
             setup=client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url),
         )
