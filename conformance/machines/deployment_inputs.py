@@ -51,9 +51,11 @@ def _size(draw, low_percent: int, high_percent: int, counts: tuple) -> dict:
     low_count = max(math.ceil(low_percent * c / 100) for c in counts)
     high_count = min(math.floor(high_percent * c / 100) for c in counts)
     low_count = max(low_count, 1)
+    # Drawn down from the largest step, so that a failure shrinks towards the fewest traffic steps.
     if low_count <= high_count and draw(st.booleans()):
-        return {"Type": "INSTANCE_COUNT", "Value": draw(st.integers(low_count, high_count))}
-    return {"Type": "CAPACITY_PERCENT", "Value": draw(st.integers(max(low_percent, 1), high_percent))}
+        return {"Type": "INSTANCE_COUNT", "Value": high_count - draw(st.integers(0, high_count - low_count))}
+    low_percent = max(low_percent, 1)
+    return {"Type": "CAPACITY_PERCENT", "Value": high_percent - draw(st.integers(0, high_percent - low_percent))}
 
 
 @st.composite

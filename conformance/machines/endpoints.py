@@ -31,6 +31,8 @@ from conformance.errors import NotImplementedByTarget
 from conformance.machines import resources
 from conformance.machines.deployment_inputs import INVALID_KINDS, invalid_update, traffic_wait, valid_deployment_configs
 from conformance.machines.session import POLL_SECONDS, Outcome, Session
+from conformance.machines.views import brief, contains, distinct, variant_statuses
+from conformance.machines.views import variant as variant_of
 from conformance.model import member_shape, waiter_config
 from conformance.results import Status
 
@@ -70,33 +72,6 @@ class ConfigModel:
     deployable: bool
     in_bundle: bool = True
     used_by: List[str] = field(default_factory=list)
-
-
-def _variant_statuses(description: dict) -> List[str]:
-    found = []
-    for key in ("ProductionVariants",):
-        for variant in description.get(key) or []:
-            found += [s.get("Status") for s in variant.get("VariantStatus") or []]
-    for variant in (description.get("PendingDeploymentSummary") or {}).get("ProductionVariants") or []:
-        found += [s.get("Status") for s in variant.get("VariantStatus") or []]
-    return found
-
-
-def _variant(description: dict) -> dict:
-    variants = [v for v in description.get("ProductionVariants") or [] if v.get("VariantName") == resources.VARIANT]
-    return variants[0] if variants else {}
-
-
-def contains(actual, expected) -> bool:
-    """``expected`` is reproduced in ``actual`` (a target may add documented defaults)."""
-    if isinstance(expected, dict):
-        return isinstance(actual, dict) and all(contains(actual.get(k), v) for k, v in expected.items())
-    if isinstance(expected, list):
-        return isinstance(actual, list) and len(actual) == len(expected) and all(
-            contains(a, e) for a, e in zip(actual, expected))
-    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
-        return float(actual) == float(expected)
-    return actual == expected
 
 
 class EndpointMachine(RuleBasedStateMachine):
@@ -164,7 +139,7 @@ class EndpointMachine(RuleBasedStateMachine):
         status = out.get("EndpointStatus")
         self.s.check("endpoint.status.documented-value", status in ENDPOINT_STATUSES,
                      f"EndpointStatus {status!r} is not one of {sorted(ENDPOINT_STATUSES)}")
-        odd = [v for v in _variant_statuses(out.response) if v not in VARIANT_STATUSES]
+        odd = [v for v in variant_statuses(out.response) if v not in VARIANT_STATUSES]
         self.s.check("endpoint.variant-status.documented-value", not odd,
                      f"VariantStatus {odd} not among {sorted(VARIANT_STATUSES)}")
         pending = out.get("PendingDeploymentSummary")
@@ -283,7 +258,6 @@ class EndpointMachine(RuleBasedStateMachine):
                 update = self.s.call("UpdateEndpoint", EndpointName=name, EndpointConfigName=config)
                 self.s.check("endpoint.failed.only-delete-allowed", update.rejected,
                              f"UpdateEndpoint on a Failed endpoint: {update.describe()}")
-        variant = _variant(final.response or {})
         self.endpoint_models[name] = EndpointModel(
             name, created.get("EndpointArn"), config, final_status, cfg.count, cfg.weight, config,
             final.get("LastDeploymentConfig"))
@@ -356,7 +330,7 @@ class EndpointMachine(RuleBasedStateMachine):
                                  f"during the update DescribeEndpoint gave {seen.describe()} with "
                                  f"EndpointConfigName {seen.get('EndpointConfigName')!r} and variants "
                                  f"{seen.get('ProductionVariants')!r}")
-                for status_seen in _variant_statuses(seen.response or {}):
+                for status_seen in variant_statuses(seen.response or {}):
                     if not shifts or shifts[-1] != status_seen:
                         shifts.append(status_seen)
 
@@ -373,12 +347,12 @@ class EndpointMachine(RuleBasedStateMachine):
                 baked = activating is not None and "Baking" in shifts[activating:]
                 self.s.check("endpoint.update.traffic-shift-observable", baked,
                              f"a deployment with WaitIntervalInSeconds {traffic_wait(deployment)} showed the variant "
-                             f"statuses {shifts}, not ActivatingTraffic then Baking")
+                             f"statuses {brief(shifts)}, not ActivatingTraffic then Baking")
                 if mode == "retain":
                     self.s.check("endpoint.update.retain-deployment-config", baked,
                                  f"RetainDeploymentConfig: the update did not follow the previous DeploymentConfig "
-                                 f"{deployment} (variant statuses {shifts}, no Baking after ActivatingTraffic)")
-            variant = _variant(final.response or {})
+                                 f"{deployment} (variant statuses {brief(shifts)}, no Baking after ActivatingTraffic)")
+            variant = variant_of(final.response or {})
             self._check_retention(retain_variants, exclude, ep, count, weight, variant)
             old_config = ep.config
             ep.config, ep.status = new_config, final_status
@@ -456,7 +430,7 @@ class EndpointMachine(RuleBasedStateMachine):
                          f"right after UpdateEndpointWeightsAndCapacities the endpoint is "
                          f"{first.get('EndpointStatus') or first.describe()}, not Updating")
             final = self._watch(name, lambda o: not o.ok or o.get("EndpointStatus") not in TRANSITIONAL)
-            variant = _variant(final.response or {})
+            variant = variant_of(final.response or {})
             applied = [variant.get("DesiredWeight"), variant.get("CurrentWeight")]
             self.s.check(rule_id, final.get("EndpointStatus") == "InService"
                          and all(w is not None and float(w) == weight for w in applied),
@@ -501,7 +475,7 @@ class EndpointMachine(RuleBasedStateMachine):
             self.s.check(rule_id,
                          "RollingBack" in statuses and final.get("EndpointStatus") == "InService"
                          and final.get("EndpointConfigName") == ep.config,
-                         f"with alarm {alarm} in ALARM the update went through {_distinct(statuses)} and ended "
+                         f"with alarm {alarm} in ALARM the update went through {distinct(statuses)} and ended "
                          f"{final.get('EndpointStatus') or final.describe()} on {final.get('EndpointConfigName')!r} "
                          f"(previous {ep.config!r}, new {new_config!r})")
             # The retained DeploymentConfig names this alarm: later updates must not roll back at once.
@@ -599,7 +573,3 @@ class EndpointMachine(RuleBasedStateMachine):
 
     def teardown(self):
         self.cleanup.run()
-
-
-def _distinct(statuses: List[str]) -> List[str]:
-    return [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
