@@ -71,3 +71,18 @@ def test_grouped_failures_keep_every_rule_failure_for_the_plugin():
         raise_grouped("M", [first, second])
     assert list(caught.value.exceptions) == [first, second]
     assert "[a.b] one" in str(caught.value) and "[c.d] two" in str(caught.value)
+
+
+def test_polling_folds_into_a_loop_that_still_runs():
+    from conformance.machines.session import compact_polling
+
+    poll = ["sagemaker.describe_endpoint(EndpointName='e')  # -> 200", "time.sleep(5 * TIME_SCALE)"]
+    script = "\n".join(["import time", "TIME_SCALE = 0", "calls = []", "class S:",
+                        "    def describe_endpoint(self, **kw): calls.append(kw)", "sagemaker = S()"]
+                       + poll * 4 + ["sagemaker.describe_endpoint(EndpointName='e')"])
+    folded = compact_polling(script)
+    assert "for _ in range(4):  # polling" in folded
+    assert len(folded.splitlines()) < len(script.splitlines())
+    namespace = {}
+    exec(compile(folded, "<reproduction>", "exec"), namespace)
+    assert len(namespace["calls"]) == 5  # the same calls as before folding

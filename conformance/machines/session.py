@@ -172,7 +172,7 @@ class Session:
     def reproduction(self, header: str = "") -> str:
         """This example's calls and waits as a runnable boto3 script (the target's call log since it began)."""
         seed = f"# seed {self.run.seed}\n" if self.run.seed is not None else ""
-        return f"# {header}\n{seed}" + self.target.reproduction(since=self._mark)
+        return f"# {header}\n{seed}" + compact_polling(self.target.reproduction(since=self._mark))
 
     @contextlib.contextmanager
     def deciding(self, *rule_ids: str):
@@ -233,3 +233,23 @@ def wire_form(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         return value.timestamp()
     return value
+
+
+def compact_polling(script: str) -> str:
+    """Fold repeated identical (call, wait) pairs of a polling loop into a ``for`` loop; still runnable."""
+    lines = script.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        pair = lines[i:i + 2]
+        is_poll = len(pair) == 2 and not pair[0].startswith(("try:", "except", "#", " ")) and "(" in pair[0] \
+            and pair[1].startswith("time.sleep(")
+        repeats = 1
+        while is_poll and lines[i + 2 * repeats:i + 2 * repeats + 2] == pair:
+            repeats += 1
+        if repeats > 2:
+            out += [f"for _ in range({repeats}):  # polling", f"    {pair[0]}", f"    {pair[1]}"]
+            i += 2 * repeats
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
