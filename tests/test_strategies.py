@@ -20,7 +20,7 @@ from conformance.errors import UsageError
 from conformance.shapes import violations
 from conformance.strategies import invalid, text
 from conformance.strategies.invalid import NoConstraintSite, constraint_sites, operations_without_sites
-from conformance.strategies.shapes import shape_strategy, string_bounds, string_regex
+from conformance.strategies.shapes import shape_strategy, size_bounds, string_bounds, string_regex
 from conformance.violation import Constraint, InvalidPayload
 
 OPERATIONS = model.operation_names()
@@ -85,7 +85,8 @@ def _one_site_per_shape_and_constraint():
     best = {}
     for operation in OPERATIONS:
         for site in constraint_sites(operation):
-            key = (site.shape.name, site.constraint, site.member)
+            in_key = bool(site.steps) and site.steps[-1][0] == "key"
+            key = (site.shape.name, site.constraint, site.member, in_key)
             if key not in best or len(site.steps) < len(best[key][1].steps):
                 best[key] = (operation, site)
     by_operation = {}
@@ -114,6 +115,22 @@ def test_every_constraint_of_the_model_breaks_alone(operation, sites):
 def test_every_constraint_kind_has_sites():
     kinds = {site.constraint for op in OPERATIONS for site in constraint_sites(op)}
     assert kinds == {c for c in Constraint if c is not Constraint.UNKNOWN_MEMBER}
+
+
+def test_map_keys_break_in_place_of_an_entry():
+    site = next(s for s in constraint_sites("CreateModel") if s.describe() == "$.PrimaryContainer.Environment{key}: pattern")
+    low, high = size_bounds(site.shapes[-2])
+
+    @settings(max_examples=20, deadline=None, database=None)
+    @given(invalid.site_strategy(site))
+    def check(invalid_payload):
+        environment = invalid_payload.payload["PrimaryContainer"]["Environment"]
+        key = invalid_payload.path[-1]
+        assert invalid_payload.path == ("PrimaryContainer", "Environment", key)
+        assert key in environment and not re.search(string_regex(site.shape), key)
+        assert low <= len(environment) <= high
+
+    check()
 
 
 def test_required_idempotency_tokens_are_never_removed():

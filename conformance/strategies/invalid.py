@@ -22,7 +22,8 @@ only if it can be broken alone, and in a form a botocore client
 * ``required`` — the member removed (the path names the missing member); not
   for idempotency tokens, which a botocore client fills in when absent.
 
-Not generated: map-key violations, a union's exactly-one rule, unknown members
+Map keys break like strings (never by type: JSON keys are strings); the path
+ends in the broken key. Not generated: a union's exactly-one rule, unknown members
 (botocore's serializer refuses them), documented cross-field rules (the domain
 strategies in ``deployment``, ``search`` and ``tags`` do those).
 
@@ -56,7 +57,7 @@ from conformance.strategies.shapes import (
 )
 from conformance.violation import Constraint, InvalidPayload
 
-Step = Tuple[str, str]  # ("member", name) | ("item", "") | ("value", "")
+Step = Tuple[str, str]  # ("member", name) | ("item", "") | ("value", "") | ("key", ""): the key itself
 OUT_OF_RANGE = 1000  # numbers outside a bound by 1 .. this much
 REPEATED_ITEMS = 3  # a too-long list repeats up to this many drawn items
 
@@ -77,7 +78,7 @@ class Site:
         return self.shapes[-1]
 
     def describe(self) -> str:
-        path = "".join(f".{name}" if kind == "member" else "[*]" for kind, name in self.steps)
+        path = "".join(f".{name}" if kind == "member" else "{key}" if kind == "key" else "[*]" for kind, name in self.steps)
         suffix = f".{self.member}" if self.member else ""
         return f"${path}{suffix}: {self.constraint.value}"
 
@@ -140,6 +141,8 @@ def _walk(shape: Shape, steps: Tuple[Step, ...], shapes: Tuple[Shape, ...], out:
     if shape.type_name == "list":
         _walk(shape.member, steps + (("item", ""),), here, out)
     elif shape.type_name == "map":
+        key_steps = steps + (("key", ""),)
+        out.extend(Site(key_steps, here + (shape.key,), c) for c in _string_constraints(shape.key) if c is not Constraint.TYPE)
         _walk(shape.value, steps + (("value", ""),), here, out)
 
 
@@ -299,6 +302,10 @@ def _with_value(draw, shapes: Sequence[Shape], steps: Sequence[Step], leaf) -> T
         items[at] = child
         return items, (at,) + child_path
     entries = dict(draw(shape_strategy(shape)))
+    if kind == "key":  # the broken key takes an existing entry's place, so the size stays valid
+        value = entries.pop(draw(st.sampled_from(sorted(entries)))) if entries else draw(shape_strategy(shape.value))
+        entries[child] = value
+        return entries, (child,)
     key = draw(st.sampled_from(sorted(entries))) if entries else draw(shape_strategy(shape.key))
     entries[key] = child
     return entries, (key,) + child_path
