@@ -22,8 +22,8 @@ RAW = Config(parameter_validation=False, retries={"total_max_attempts": 1})
 # Operations the reference target implements, across its resource families (kept to the quick ones:
 # generation from long Unicode patterns is what costs time).
 REFERENCE_OPERATIONS = [
-    "DescribeModel", "ListModels", "DescribeEndpointConfig", "CreateEndpoint", "DescribeEndpoint", "ListEndpoints",
-    "UpdateEndpoint", "DeleteEndpoint", "UpdateEndpointWeightsAndCapacities", "ListTags",
+    "DescribeModel", "ListModels", "DeleteModel", "DescribeEndpointConfig", "ListEndpointConfigs", "DescribeEndpoint",
+    "ListEndpoints", "UpdateEndpoint", "DeleteEndpoint", "UpdateEndpointWeightsAndCapacities", "ListTags",
 ]
 
 def _client(app):

@@ -166,3 +166,13 @@ def test_default_sample_uses_fewer_examples_than_a_wide_run():
     assert examples_per_operation(100, wide=True) == 100
     assert examples_per_operation(100, wide=False) < 100
     assert examples_per_operation(2, wide=False) == 2
+
+
+def test_null_members_read_as_absent_do_not_make_input_invalid():
+    from conformance.fuzz.engine import drop_nulls, valid_when_nulls_absent
+
+    assert drop_nulls({"A": None, "B": {"C": None, "D": 1}, "E": [None, {"F": None}]}) == {"B": {"D": 1}, "E": [None, {}]}
+    assert valid_when_nulls_absent("ListEndpoints", {"NextToken": None})
+    assert not valid_when_nulls_absent("ListEndpoints", {"NextToken": None, "MaxResults": 0})  # still out of bounds
+    assert not valid_when_nulls_absent("ListEndpoints", {"MaxResults": 0})  # no null at all
+    assert not valid_when_nulls_absent("DescribeEndpoint", {"EndpointName": None})  # a required member is missing
