@@ -108,10 +108,24 @@ _KINDS = {
 
 
 @functools.lru_cache(maxsize=None)
-def _validator(directory: pathlib.Path, operation: str, direction: str):
-    from jsonschema import Draft202012Validator
+def _validator_class():
+    """Draft 2020-12, with ``pattern`` matched by ``patterns.matcher`` (linear where re would backtrack
+    exponentially on a few ambiguous model patterns: a hostile value must not hang a target)."""
+    from jsonschema import Draft202012Validator, validators
+    from jsonschema.exceptions import ValidationError
 
-    return Draft202012Validator(_schema(operation, direction, directory))
+    from conformance.patterns import matcher
+
+    def pattern(validator, regex, instance, schema):
+        if validator.is_type(instance, "string") and not matcher(regex)(instance):
+            yield ValidationError(f"{instance!r} does not match {regex!r}")
+
+    return validators.extend(Draft202012Validator, validators={"pattern": pattern})
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(directory: pathlib.Path, operation: str, direction: str):
+    return _validator_class()(_schema(operation, direction, directory))
 
 
 def _violations_of(error) -> List[Violation]:

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import time
 import unicodedata
 
 import pytest
@@ -26,8 +27,10 @@ from conformance.patterns import (
     _SCANNED,
     MAX_CODE_POINT,
     PatternError,
+    _body_nfa,
     _category_table,
     category_ranges,
+    matcher,
     translate,
 )
 
@@ -260,6 +263,52 @@ def test_unicode_scan_covers_every_assigned_code_point():
     for cp in (0x41, 0xE9, 0x3134A, 0x20000):
         assert any(lo <= cp <= hi for lo, hi in letters) == unicodedata.category(chr(cp)).startswith("L")
     assert "Lu" in table and "Zs" in table
+
+
+@functools.lru_cache(maxsize=None)
+def _nfa_or_none(pattern: str):
+    try:
+        return _body_nfa(translate(pattern))[0]
+    except PatternError:
+        return None  # lookarounds: matcher() keeps re for these
+
+
+NFA_PATTERNS = [p for p in PATTERNS if _nfa_or_none(p) is not None]
+
+
+@pytest.mark.parametrize("pattern", NFA_PATTERNS)
+def test_nfa_judges_probes_like_re(pattern):
+    """The NFA matcher is checked on every pattern it can build, not only the ones it is used for."""
+    nfa = _nfa_or_none(pattern)
+    for probe in PROBES:
+        for string in (probe, "a" + probe, probe + probe, "arn:aws" + probe, ""):
+            assert nfa.full_match(string) == (compiled(pattern).search(string) is not None), (pattern, string)
+
+
+@PROPERTY
+@given(st.sampled_from(NFA_PATTERNS).flatmap(lambda p: st.tuples(st.just(p), st.one_of(
+    positives(p), mutated(positives(p), alphabet(p)), st.text(alphabet(p), max_size=12)))))
+def test_nfa_accepts_exactly_what_re_accepts(case):
+    pattern, string = case
+    assert _nfa_or_none(pattern).full_match(string) == (compiled(pattern).search(string) is not None)
+
+
+@pytest.mark.parametrize(
+    "pattern, hostile",
+    [
+        (r".*(?:[ \r\n\t].*)*", " " * 400 + "\x85"),
+        (r"https://([.\-_a-zA-Z0-9]+/?){3,1016}", "https://" + "a" * 300 + "!"),
+        (r"[a-z0-9]([-a-z0-9]*[a-z0-9]){0,39}?", "a" * 60 + "-"),
+    ],
+)
+def test_matcher_is_fast_on_values_that_make_backtracking_exponential(pattern, hostile):
+    assert pattern in PATTERNS
+    check = matcher(translate(pattern))
+    assert check is not compiled(pattern).search
+    started = time.process_time()
+    assert check(hostile) is False
+    assert time.process_time() - started < 2.0
+    assert check(hostile[:-1]) is True
 
 
 def _node_mismatches(cases):

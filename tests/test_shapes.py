@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 import shutil
+import time
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -166,6 +167,14 @@ def test_unknown_members_enums_and_map_keys_are_reported_where_they_are():
     container = {"Image": "img", "Environment": {"GOOD_KEY": "v", "1bad": "v"}}
     found = shapes.violations("CreateModel", {"ModelName": "m", "PrimaryContainer": container})
     assert kinds(found) == [(("PrimaryContainer", "Environment", "1bad"), "pattern")]
+
+
+def test_hostile_value_for_an_ambiguous_pattern_is_judged_quickly():
+    payload = {"PipelineName": "p", "ClientRequestToken": "t" * 32, "RoleArn": "arn:aws:iam::123456789012:role/r",
+               "PipelineDefinition": " " * 300 + "\x85"}  # re.search would backtrack for ages here
+    started = time.process_time()
+    assert kinds(shapes.violations("CreatePipeline", payload)) == [(("PipelineDefinition",), "pattern")]
+    assert time.process_time() - started < 2.0
 
 
 def test_wrong_payload_type_is_a_type_violation_at_the_root():
