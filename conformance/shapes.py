@@ -114,7 +114,7 @@ def _validator_class():
     from jsonschema import Draft202012Validator, validators
     from jsonschema.exceptions import ValidationError
 
-    from conformance.patterns import matcher
+    from conformance.pattern_matching import matcher
 
     def pattern(validator, regex, instance, schema):
         if validator.is_type(instance, "string") and not matcher(regex)(instance):

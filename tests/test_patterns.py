@@ -27,12 +27,11 @@ from conformance.patterns import (
     _SCANNED,
     MAX_CODE_POINT,
     PatternError,
-    _body_nfa,
     _category_table,
     category_ranges,
-    matcher,
     translate,
 )
+from conformance.pattern_matching import _body_nfa, matcher
 
 regex = pytest.importorskip("regex")
 
