@@ -290,6 +290,9 @@ def command(args) -> int:
             f" this Python {installed_unicode})")
         print(f"shapes OK: {directory} matches the installed botocore{note}")
         return 0
-    operations, changed = generate(directory)
+    try:
+        operations, changed = generate(directory)
+    except OSError as err:
+        raise ShapesError(f"cannot write shapes to {directory}: {err.strerror or err}") from err
     print(f"shapes: {operations} operations written to {directory}, {changed} files changed")
     return 0

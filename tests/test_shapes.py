@@ -267,6 +267,14 @@ def test_cli_check_of_a_missing_directory_is_a_one_line_usage_error(tmp_path, ca
     assert "\n" not in err and "nowhere" in err
 
 
+def test_cli_regenerate_into_an_unwritable_place_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    assert cli.main(["shapes", "--dir", str(blocker)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "cannot write shapes" in err
+
+
 def test_long_enum_messages_stay_short():
     found = shapes.violations("CreateEndpointConfig", {
         "EndpointConfigName": "c",
