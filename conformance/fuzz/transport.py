@@ -18,7 +18,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Dict, Optional
 
-from conformance.errors import TargetUnreachable
+from conformance.errors import TargetError, TargetUnreachable
 
 AMZ_JSON = "application/x-amz-json-1.1"
 TARGET_PREFIX = "SageMaker"
@@ -138,8 +138,8 @@ class AwsJsonTransport:
             exchange.content = json.dumps({"__type": type(err).__name__, "message": str(err)}).encode()
             exchange.headers = {"content-type": AMZ_JSON}
         else:
-            # botocore answered without reaching before-parse (a handler short-circuited the call).
-            exchange.status_code = 200
+            # A handler answered for botocore (a stubber?): there is no HTTP answer to judge.
+            raise TargetError(f"{operation}: the call was answered without an HTTP response to judge")
         finally:
             self._hooks.pending.body = None
             exchange.elapsed = time.perf_counter() - started
