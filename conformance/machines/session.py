@@ -172,6 +172,7 @@ class Session:
     def reproduction(self, header: str = "") -> str:
         """This example's calls and waits as a runnable boto3 script (the target's call log since it began)."""
         seed = f"# seed {self.run.seed}\n" if self.run.seed is not None else ""
+        header = " ".join(header.split())  # one comment line, whatever the target's message held
         return f"# {header}\n{seed}" + compact_polling(self.target.reproduction(since=self._mark))
 
     @contextlib.contextmanager
