@@ -16,9 +16,6 @@ from typing import Callable, List, Tuple
 
 from conformance.patterns import _END, MAX_CODE_POINT, PatternError, Ranges, _normalise
 
-_END_ANCHOR_SUFFIX = _END
-
-
 def _charset(item) -> Ranges:
     """Every character ``item`` could consume (over-approximated for categories)."""
     import re._constants as c
@@ -97,7 +94,7 @@ class _Nfa:
     """Thompson NFA of a parsed regex body (characters, classes, groups, alternation, repeats only)."""
 
     def __init__(self, items) -> None:
-        self.steps: List[tuple] = []  # ("char", predicate, next) | ("split", a, b) | ("match",)
+        self.steps: List[tuple] = []  # ("char", predicate, next) | ("split", a, b) | ("jump", a) | ("match",)
         end = self._sequence(items)
         self._patch(end, self._emit(("match",)))
         self.start = 0
@@ -122,9 +119,7 @@ class _Nfa:
                 self._patch(holes, start)
             holes = exits
         if not items:
-            index = self._emit(("split", None, None))  # epsilon
-            self._patch([(index, 2)], index)  # never taken: slot 2 loops to itself, harmless
-            holes = [(index, 1)]
+            holes = [(self._emit(("jump", None)), 1)]  # an empty branch or group: an epsilon step
         return holes
 
     def _item(self, item) -> List[Tuple[int, int]]:
@@ -189,9 +184,9 @@ class _Nfa:
             into.add(pc)
             step = self.steps[pc]
             if step[0] == "split":
+                stack.extend(step[1:])
+            elif step[0] == "jump":
                 stack.append(step[1])
-                if step[2] != pc:
-                    stack.append(step[2])
 
     def full_match(self, value: str) -> bool:
         current: set = set()
@@ -244,9 +239,9 @@ def _body_nfa(translated: str) -> Tuple["_Nfa", bool]:
     """(NFA of the translation's body, whether the body nests variable repeats); PatternError if not possible."""
     import re._parser as parser
 
-    if not (translated.startswith("^(?:") and translated.endswith(")" + _END_ANCHOR_SUFFIX)):
+    if not (translated.startswith("^(?:") and translated.endswith(")" + _END)):
         raise PatternError("not a translate() result")
-    body = list(parser.parse(translated[len("^(?:"):-len(")" + _END_ANCHOR_SUFFIX)]))
+    body = list(parser.parse(translated[len("^(?:"):-len(")" + _END)]))
     return _Nfa(body), _nested_repeat(body)
 
 

@@ -17,6 +17,10 @@ other tools ECMA-262. :func:`translate` returns a regex that
 Unicode classes use the installed Python's ``unicodedata`` (the version is in
 :data:`UNICODE_VERSION`). Any construct this translator does not know raises
 :class:`PatternError`: a pattern is never dropped or loosened.
+
+A few model patterns nest quantifiers so that backtracking engines take exponential
+time on some values; to *match* (rather than publish) a translation, use
+:func:`conformance.pattern_matching.matcher`.
 """
 
 from __future__ import annotations
