@@ -28,6 +28,8 @@ from typing import Callable, FrozenSet, List, Optional, Tuple
 
 from hypothesis import strategies as st
 
+from conformance.pattern_matching import matcher as pattern_matcher
+
 try:  # Python ≥ 3.11 names the parser privately; the public alias is deprecated
     import re._constants as sre
     import re._parser as sre_parse
@@ -307,8 +309,10 @@ def matching(regex: Optional[str], min_length: int = 0, max_length: Optional[int
         stretch = can_stretch and draw(st.integers(0, 7)) == 7
         return _draw(HypothesisChooser(draw), node, min_length, _target_high(node, min_length, max_length, stretch))
 
+    matches = pattern_matcher(pattern.pattern)
+
     def fits(s: str) -> bool:
-        return min_length <= len(s) <= max_length and pattern.search(s) is not None
+        return min_length <= len(s) <= max_length and matches(s)
 
     return draw_string().filter(fits)
 
@@ -333,6 +337,7 @@ def samples(regex: Optional[str], min_length: int, max_length: Optional[int], tr
 
 def checker(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Callable[[str], bool]:
     """The predicate ``matching`` guarantees, for callers that build strings themselves."""
-    pattern = re.compile(regex) if regex is not None else None
+    # Linear-time for the few model patterns that make backtracking explode.
+    matches = pattern_matcher(regex) if regex is not None else None
     top = INFINITE if max_length is None else max_length
-    return lambda s: min_length <= len(s) <= top and (pattern is None or pattern.search(s) is not None)
+    return lambda s: min_length <= len(s) <= top and (matches is None or matches(s))
