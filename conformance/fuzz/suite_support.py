@@ -1,4 +1,4 @@
-"""What the shipped fuzz test needs from the pytest run: which operations, and how to reproduce on this target.
+"""What the shipped fuzz test needs from the pytest run: which operations, and how many examples each.
 
 Kept out of the test module so the selection logic is unit-tested without a pytest run.
 """

@@ -78,13 +78,14 @@ def test_operation_fuzzed(
     client = conformance_target.raw_client()
     seed = int(conformance_settings.seed or 0)
     wide = is_wide(_option(request.config, "operations"), _option(request.config, "markexpr"))
+    setup = client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url)
     try:
         outcome = fuzz_operation(
             api_operation(fuzz_api, fuzzed_operation),
             AwsJsonTransport(client),
             max_examples=examples_per_operation(conformance_settings.max_examples, wide=wide),
             seed=seed,
-            setup=client_setup(conformance_target.kind, conformance_target.reproduction_url() or client.meta.endpoint_url),
+            setup=setup,
         )
     except TargetError as err:  # unreachable, timed out: never a nonconformance (the plugin skips it)
         conformance_recorder.operation(fuzzed_operation, Status.TARGET_ERROR, message=str(err), seed=seed)
