@@ -186,7 +186,8 @@ def main(argv=None) -> int:
         if profile is not None:
             breakdown = profile_breakdown(profile)
             total = sum(seconds for _, seconds in breakdown) or 1.0
-            print("  " + ", ".join(f"{area} {100 * seconds / total:.0f}%" for area, seconds in breakdown if seconds / total >= 0.01))
+            shares = [(area, 100 * seconds / total) for area, seconds in breakdown if seconds / total >= 0.01]
+            print("  " + ", ".join(f"{area} {share:.0f}%" for area, share in shares))
         sys.stdout.flush()
     verdict = "meets" if worst <= TARGET_RATIO else "misses"
     print(f"overhead (suite time / raw loop time for the same requests): worst {worst:.2f}x, {verdict} the "

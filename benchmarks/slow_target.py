@@ -122,7 +122,7 @@ def baseline_chain(url: str, wait_s: int, termination_wait_s: int, timeout_s: fl
     client.create_model(ModelName=name, ExecutionRoleArn=role, PrimaryContainer={"Image": "bench-image"})
     variant = {"VariantName": "v1", "ModelName": name, "InitialInstanceCount": 2, "InstanceType": "ml.m5.large"}
     client.create_endpoint_config(EndpointConfigName=f"{name}-a", ProductionVariants=[variant])
-    client.create_endpoint_config(EndpointConfigName=f"{name}-b", ProductionVariants=[{**variant, "InitialInstanceCount": 2}])
+    client.create_endpoint_config(EndpointConfigName=f"{name}-b", ProductionVariants=[dict(variant)])
     deployment = {
         "BlueGreenUpdatePolicy": {
             "TrafficRoutingConfiguration": {
