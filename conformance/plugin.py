@@ -241,12 +241,15 @@ def conformance_recorder(pytestconfig):
 @pytest.fixture(scope="session")
 def conformance_target(pytestconfig, conformance_recorder):
     """The session's Target; closed (and cleaned up) at the end, also on failure or Ctrl-C."""
+    from conformance import shapes
     from conformance.errors import ConformanceError
     from conformance.targets import make_target
 
     state = state_of(pytestconfig)
     worker = getattr(pytestconfig, "workerinput", {}).get("workerid", "")
     try:
+        # Every check reads the committed shapes: a corrupt file is a usage error, not a nonconformance.
+        shapes.ensure_readable()
         target = make_target(state.settings.target, run_id=state.run_id, worker=worker, **_target_options(pytestconfig))
     except ConformanceError as err:
         _exit(str(err))

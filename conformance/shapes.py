@@ -76,6 +76,17 @@ def _schema(operation: str, direction: str, directory: Optional[pathlib.Path] = 
     return _operation_document(pathlib.Path(directory or SHAPES_DIR), operation)[direction]
 
 
+def ensure_readable(directory: Optional[pathlib.Path] = None) -> None:
+    """Read every committed operation file once, so a corrupt one stops a run before it starts.
+
+    Raises ShapesError naming the first bad file.
+    """
+    root = pathlib.Path(directory or SHAPES_DIR)
+    index = _read(root / SERVICE_DIR / INDEX)
+    for operation in index.get("operations", []):
+        _operation_document(root, operation)
+
+
 def input_schema(operation: str) -> dict:
     """The committed JSON Schema of ``operation``'s request payload (do not mutate: it is cached)."""
     return _schema(operation, "input")

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conformance import documented, model
-from conformance.errors import ShapesError
+from conformance import documented, model, shapes
 from conformance.strategies.deployment import ROLLING, deployment_configs, routing_types
 from conformance.strategies.search import search_requests
 from conformance.strategies.tags import tags
@@ -44,18 +43,8 @@ ARN = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/endpoint"
 
 
 def schema_violations(op: str, payload: dict) -> list:
-    """The committed schemas' verdict; the emulator's botocore walk until ``shapes/`` exists."""
-    try:
-        from conformance import shapes
-    except ImportError:
-        shapes = None
-    if shapes is not None:
-        try:
-            return list(shapes.violations(op, payload))
-        except ShapesError:
-            pass
-    fallback = pytest.importorskip("conformance.emulator.fallback_schema")
-    return list(fallback.violations(op, payload))
+    """The committed schemas' verdict."""
+    return list(shapes.violations(op, payload))
 
 
 def labels(violations) -> list:

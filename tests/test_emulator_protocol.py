@@ -235,14 +235,9 @@ def test_serve_list_faults_and_bad_fault():
 # ---------------------------------------------------- responses match the model
 
 def _output_violations(operation, body):
-    try:
-        from conformance import shapes
+    from conformance import shapes
 
-        return shapes.violations(operation, body, direction="output")
-    except (ImportError, AttributeError):
-        from conformance.emulator import fallback_schema
-
-        return fallback_schema.violations(operation, body, direction="output")
+    return shapes.violations(operation, body, direction="output")
 
 
 def test_every_response_matches_its_output_shape(emulator):

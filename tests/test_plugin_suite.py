@@ -273,3 +273,19 @@ def test_long_runs_show_progress(pytester, monkeypatch):
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         ["sagemaker-conformance: * s, 0 checks decided, * requests; running test_suite.py::test_slow_machine"])
+
+
+def test_a_corrupt_shapes_file_stops_the_run_with_one_line_and_status_2(pytester, monkeypatch, tmp_path):
+    import shutil
+
+    from conformance import shapes
+
+    copy = tmp_path / "shapes"
+    shutil.copytree(shapes.SHAPES_DIR, copy)
+    (copy / "sagemaker" / "CreateModel.json").write_text("{broken\n")
+    monkeypatch.setattr(shapes, "SHAPES_DIR", copy)
+    result = run_suite(pytester)
+    assert result.ret == 2
+    output = result.stdout.str() + result.stderr.str()
+    assert len([line for line in output.splitlines() if "CreateModel.json is corrupt" in line]) == 1, output
+    assert "Traceback" not in output and "passed" not in output

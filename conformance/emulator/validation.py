@@ -1,7 +1,7 @@
 """The one place every SageMaker request is validated, before any handler runs.
 
-1. Schema: ``conformance.shapes.violations(op, payload)`` (the committed ``shapes/``); until
-   they are available, ``fallback_schema`` over the installed botocore model.
+1. Schema: ``conformance.shapes.violations(op, payload)`` (the committed ``shapes/``, which ship
+   in the package: one source of truth with the suite).
 2. Documented cross-field rules: ``conformance.documented.request_violations(op, payload, context)``,
    with the context the rules need read from the emulator's state (instance counts, tag
    keys, existing alarms).
@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import Iterable, List, Optional
 
-from conformance import documented
+from conformance import documented, shapes
 from conformance.emulator import protocol
 from conformance.emulator.state import ENDPOINT, ENDPOINT_CONFIG, Store
-from conformance.errors import ShapesError
 from conformance.violation import Constraint, Violation
 
 # Faults that switch off exactly one documented rule (by its documented-rule id).
@@ -31,14 +30,7 @@ FAULT_DISABLES_RULE = {
 
 
 def _schema_violations(operation: str, payload: dict) -> List[Violation]:
-    try:
-        from conformance import shapes
-
-        return list(shapes.violations(operation, payload))
-    except (ImportError, AttributeError, ShapesError):
-        from conformance.emulator import fallback_schema
-
-        return fallback_schema.violations(operation, payload)
+    return list(shapes.violations(operation, payload))
 
 
 def _schema_message(violation: Violation) -> str:
