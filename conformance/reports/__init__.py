@@ -2,7 +2,7 @@
 
 ``write_reports(run, directory)`` writes all four from one ``RunResult``, with
 credentials redacted first; ``load(path)`` reads a report.json back. The
-format of report.json is described in FORMAT.md beside this file and checked
+format of report.json is described in the README (Reports) and checked
 by the JSON Schema ``report.schema.json`` shipped with the package.
 """
 
