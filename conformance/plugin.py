@@ -399,6 +399,7 @@ class _RunHooks:
             return
         try:
             state.run = build_run(state)
+            state.run.interrupted = int(exitstatus) == int(pytest.ExitCode.INTERRUPTED)
         except Exception as err:  # noqa: BLE001 - a broken catalogue must not hide the test results
             state.notes.append(f"no report: the run could not be summarised ({type(err).__name__}: {err})")
             return

@@ -83,6 +83,7 @@ class RunResult:
     operations: List[OperationResult] = field(default_factory=list)
     transitions: Dict[str, int] = field(default_factory=dict)  # "Creating->InService": count
     notes: List[str] = field(default_factory=list)
+    interrupted: bool = False  # the run stopped before every selected test ran
     max_examples: Optional[int] = None  # with the seed, what a rerun needs to replay the same examples
 
     @property
@@ -97,7 +98,7 @@ class RunResult:
         summary = self.summary
         if summary["failed"] or summary["not_implemented"]:
             return Verdict.NONCONFORMANT
-        if summary["target_error"] or not summary["passed"]:
+        if self.interrupted or summary["target_error"] or not summary["passed"]:
             return Verdict.INCOMPLETE
         return Verdict.CONFORMANT
 
@@ -135,5 +136,6 @@ class RunResult:
             operations=operations,
             transitions=data.get("transitions", {}),
             notes=data.get("notes", []),
+            interrupted=bool(data.get("interrupted", False)),
             max_examples=data.get("max_examples"),
         )

@@ -76,6 +76,11 @@ def _schema(operation: str, direction: str, directory: Optional[pathlib.Path] = 
     return _operation_document(pathlib.Path(directory or SHAPES_DIR), operation)[direction]
 
 
+def operations(directory: Optional[pathlib.Path] = None) -> List[str]:
+    """The operations the committed shapes describe (index.json), whatever botocore is installed."""
+    return list(_read(pathlib.Path(directory or SHAPES_DIR) / SERVICE_DIR / INDEX).get("operations", []))
+
+
 def ensure_readable(directory: Optional[pathlib.Path] = None) -> None:
     """Read every committed operation file once, so a corrupt one stops a run before it starts.
 

@@ -118,3 +118,19 @@ def test_write_reports_into_an_unwritable_place_is_one_line(tmp_path):
 
 def test_report_statuses_are_the_result_enum():
     assert set(schema()["$defs"]["status"]["enum"]) == {status.value for status in Status}
+
+
+def test_an_interrupted_run_is_at_best_incomplete():
+    from conformance.results import Failure, RuleResult, RunResult, Status, Verdict
+
+    def run(status, interrupted):
+        rule = RuleResult(id="r", area="tags", statement="s MUST", citation={"operation": "AddTags", "member": ""},
+                          status=status, checks=1,
+                          failures=[Failure("broke")] if status is Status.FAILED else [])
+        return RunResult(tool={}, target={}, botocore_version="x", seed=1, started="t", duration_s=0.0,
+                         rules=[rule], interrupted=interrupted)
+
+    assert run(Status.PASSED, False).verdict is Verdict.CONFORMANT
+    assert run(Status.PASSED, True).verdict is Verdict.INCOMPLETE
+    assert run(Status.FAILED, True).verdict is Verdict.NONCONFORMANT
+    assert RunResult.from_json(run(Status.PASSED, True).to_json()).interrupted

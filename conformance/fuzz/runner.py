@@ -10,12 +10,18 @@ from conformance.fuzz.openapi import openapi_document, path_of
 from conformance.fuzz.transport import AwsJsonTransport
 
 
+def operation_names() -> List[str]:
+    """Operations both the committed shapes and the installed botocore know: a newer or older
+    botocore than the shapes' must not make the fuzzer ask for a schema or a method that is not there."""
+    from conformance import model, shapes
+
+    return sorted(set(shapes.operations()) & set(model.operation_names()))
+
+
 @functools.lru_cache(maxsize=2)
 def load_api(operations: Optional[Tuple[str, ...]] = None):
     """The Schemathesis schema for ``operations`` (default: all), cached per process."""
     import schemathesis
-
-    from conformance.model import operation_names
 
     document = openapi_document(operations if operations is not None else operation_names())
     # An explicit default config: a stray schemathesis.toml in the user's directory must not steer the suite.

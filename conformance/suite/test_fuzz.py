@@ -36,7 +36,7 @@ def pytest_generate_tests(metafunc):
     if "fuzzed_operation" not in metafunc.fixturenames:
         return
     from conformance.errors import ConformanceError
-    from conformance.model import operation_names
+    from conformance.fuzz.runner import operation_names
     from conformance.plugin import state_of
     from conformance.targets.spec import parse_spec
 
