@@ -24,6 +24,8 @@ from typing import Any, Dict, FrozenSet, List, Optional
 
 import pytest
 
+from conformance import options
+
 AREAS = ("deployments", "lifecycle", "validation", "tags", "search", "fuzz")
 MARKERS = {
     "deployments": "conformance rules about blue/green deployments, traffic routing and rollback",
@@ -41,34 +43,21 @@ TARGET_ERROR = "target_error"
 
 
 # -- option values: checked by type= callables --------------------------------------------------------
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise pytest.UsageError(f"{PREFIX}: expected a positive integer, not {text!r}") from None
-    if value < 1:
-        raise pytest.UsageError(f"{PREFIX}: expected a positive integer, not {text!r}")
-    return value
+def _usage_checked(parse, option: str):
+    """A ``type=`` callable: ``parse``'s ValueError becomes a one-line pytest.UsageError."""
+
+    def check(text: str):
+        try:
+            return parse(text)
+        except ValueError as err:
+            raise pytest.UsageError(f"{PREFIX}: {option} {err}") from None
+
+    return check
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise pytest.UsageError(f"{PREFIX}: --seed expects a non-negative integer, not {text!r}") from None
-    if value < 0:
-        raise pytest.UsageError(f"{PREFIX}: --seed expects a non-negative integer, not {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise pytest.UsageError(f"{PREFIX}: --time-scale expects a positive number, not {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise pytest.UsageError(f"{PREFIX}: --time-scale expects a positive number, not {text!r}")
-    return value
+_seed = _usage_checked(options.seed, "--seed")
+_positive_int = _usage_checked(options.positive_int, "--max-examples")
+_positive_float = _usage_checked(options.positive_float, "--time-scale")
 
 
 def read_known_failures(path: str) -> FrozenSet[str]:

@@ -13,6 +13,8 @@ import shlex
 from pathlib import Path
 from typing import List, Optional
 
+from conformance import options
+
 SUITE = "conformance.suite"
 
 EXAMPLES = """\
@@ -36,40 +38,23 @@ examples:
 """
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
-    return value
+def argparse_type(parse):
+    """A ``type=`` callable: ``parse``'s ValueError becomes argparse's one-line usage error."""
+
+    def check(text: str):
+        try:
+            return parse(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    check.__name__ = parse.__name__  # argparse names the type in some messages
+    return check
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, not {text!r}")
-    return value
-
-
-def _workers(text: str) -> str:
-    if text == "auto" or (text.isdigit() and int(text) >= 0):
-        return text
-    raise argparse.ArgumentTypeError(f"expected a number of worker processes or 'auto', not {text!r}")
-
-
-def _time_scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
-    return value
+_seed = argparse_type(options.seed)
+_positive_int = argparse_type(options.positive_int)
+_workers = argparse_type(options.workers)
+_time_scale = argparse_type(options.positive_float)
 
 
 def _existing_file(text: str) -> str:
@@ -151,18 +136,22 @@ class _Outcome:
         self.state = config.stash.get(STATE, None)
 
 
+def probe_target(args: argparse.Namespace) -> None:
+    """Fail before pytest starts, with one line: a bad spec, or a networked target that does not answer."""
+    from conformance.targets import make_target, prepare
+
+    target_options = {"time_scale": args.time_scale, "credentials_profile": args.target_credentials,
+                      "allow_aws_costs": args.allow_aws_costs}
+    spec = prepare(args.target, **target_options)
+    if spec.kind in ("url", "aws"):
+        with make_target(spec, **target_options) as probe:
+            probe.check_reachable()
+
+
 def command(args: argparse.Namespace) -> int:
     import pytest
 
-    from conformance.targets import make_target, prepare
-
-    # Fail before pytest starts, with one line: a bad spec, or a networked target that does not answer.
-    options = {"time_scale": args.time_scale, "credentials_profile": args.target_credentials,
-               "allow_aws_costs": args.allow_aws_costs}
-    spec = prepare(args.target, **options)
-    if spec.kind in ("url", "aws"):
-        with make_target(spec, **options) as probe:
-            probe.check_reachable()
+    probe_target(args)
     argv = pytest_args(args)
     print("sagemaker-conformance run: pytest " + " ".join(shlex.quote(a) for a in argv), flush=True)
     outcome = _Outcome()

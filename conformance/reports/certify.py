@@ -125,14 +125,6 @@ def write_certificate(run: RunResult, directory, *, max_examples: int, issued: O
     return paths
 
 
-def _workers(text: str) -> str:
-    import argparse
-
-    if text == "auto" or (text.isdigit() and int(text) >= 0):
-        return text
-    raise argparse.ArgumentTypeError(f"expected a number of worker processes or 'auto', not {text!r}")
-
-
 def add_arguments(parser) -> None:
     parser.epilog = (
         f"The run is pinned: seed {CERTIFY_SEED}, {CERTIFY_MAX_EXAMPLES} examples per machine, every area.\n"
@@ -146,9 +138,12 @@ def add_arguments(parser) -> None:
                         help="what to certify (default: reference); same forms as 'run --target'")
     parser.add_argument("--report-dir", default=None, metavar="DIR",
                         help="where the reports and certificate.json/.txt go (default: reports/<run-id>/)")
-    parser.add_argument("-n", "--workers", type=_workers, default=None, metavar="N",
+    from conformance import options
+    from conformance.runner import argparse_type
+
+    parser.add_argument("-n", "--workers", type=argparse_type(options.workers), default=None, metavar="N",
                         help="run on N processes (pytest-xdist) or 'auto'; the result is the same")
-    parser.add_argument("--time-scale", type=float, default=None, metavar="X",
+    parser.add_argument("--time-scale", type=argparse_type(options.positive_float), default=None, metavar="X",
                         help="scale polling and timeouts by X for a URL target running a scaled clock")
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
@@ -178,14 +173,8 @@ def run_catalogue(args):
 
     from conformance import runner
     from conformance.errors import ConformanceError
-    from conformance.targets import make_target, prepare
 
-    options = {"time_scale": args.time_scale, "credentials_profile": args.target_credentials,
-               "allow_aws_costs": args.allow_aws_costs}
-    spec = prepare(args.target, **options)
-    if spec.kind in ("url", "aws"):
-        with make_target(spec, **options) as probe:
-            probe.check_reachable()
+    runner.probe_target(args)
     pinned = argparse.Namespace(
         target=args.target, report_dir=args.report_dir, seed=CERTIFY_SEED, max_examples=CERTIFY_MAX_EXAMPLES,
         time_scale=args.time_scale, known_failures=None, target_credentials=args.target_credentials,
@@ -203,10 +192,6 @@ def run_catalogue(args):
 
 
 def command(args) -> int:
-    from conformance.errors import UsageError
-
-    if args.time_scale is not None and not args.time_scale > 0:
-        raise UsageError(f"--time-scale must be a positive number, not {args.time_scale!r}")
     state = run_catalogue(args)
     run = state.run
     if run.max_examples is None:

@@ -1,0 +1,43 @@
+"""Option values shared by the CLI commands and the pytest plugin: one parser each.
+
+Each raises ValueError with the reason; the CLI turns it into an argparse error, the plugin into
+a pytest.UsageError, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"expected a positive integer, not {text!r}")
+    return value
+
+
+def seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ValueError(f"expected a non-negative integer, not {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"expected a positive number, not {text!r}")
+    return value
+
+
+def workers(text: str) -> str:
+    if text == "auto" or (text.isdigit() and int(text) >= 0):
+        return text
+    raise ValueError(f"expected a number of worker processes or 'auto', not {text!r}")
