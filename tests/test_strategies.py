@@ -62,14 +62,12 @@ SITE_SAMPLE_OPERATIONS = ["UpdateEndpoint", "CreateEndpoint", "Search", "AddTags
 SITES_PER_EXAMPLE = 8  # more payloads in one example overrun Hypothesis' size limit
 
 
-@pytest.mark.parametrize("operation", SITE_SAMPLE_OPERATIONS)
-def test_every_site_of_an_operation_yields_its_violation(operation):
-    # The sweep above samples sites; here every site of a few rich operations is drawn.
-    sites = constraint_sites(operation)
+def assert_each_site_breaks_alone(operation, sites, max_examples):
+    """Each site's invalid payload has exactly its labelled violation, a few sites per example."""
     for start in range(0, len(sites), SITES_PER_EXAMPLE):
         chunk = sites[start:start + SITES_PER_EXAMPLE]
 
-        @settings(max_examples=2, deadline=None, database=None)
+        @settings(max_examples=max_examples, deadline=None, database=None)
         @given(st.data())
         def check(data):
             for site in chunk:
@@ -78,6 +76,12 @@ def test_every_site_of_an_operation_yields_its_violation(operation):
                 assert found == [(invalid_payload.path, invalid_payload.constraint)], site.describe()
 
         check()
+
+
+@pytest.mark.parametrize("operation", SITE_SAMPLE_OPERATIONS)
+def test_every_site_of_an_operation_yields_its_violation(operation):
+    # The sweep above samples sites; here every site of a few rich operations is drawn.
+    assert_each_site_breaks_alone(operation, constraint_sites(operation), max_examples=2)
 
 
 def _one_site_per_shape_and_constraint():
@@ -98,18 +102,7 @@ def _one_site_per_shape_and_constraint():
 @pytest.mark.parametrize("operation, sites", _one_site_per_shape_and_constraint())
 def test_every_constraint_of_the_model_breaks_alone(operation, sites):
     # Every distinct constraint, not a sample: long strings, hundreds of map keys, rare patterns.
-    for start in range(0, len(sites), SITES_PER_EXAMPLE):
-        chunk = sites[start:start + SITES_PER_EXAMPLE]
-
-        @settings(max_examples=1, deadline=None, database=None)
-        @given(st.data())
-        def check(data):
-            for site in chunk:
-                invalid_payload = data.draw(invalid.site_strategy(site), label=site.describe())
-                found = [(tuple(v.path), str(v.constraint)) for v in violations(operation, invalid_payload.payload)]
-                assert found == [(invalid_payload.path, invalid_payload.constraint)], site.describe()
-
-        check()
+    assert_each_site_breaks_alone(operation, sites, max_examples=1)
 
 
 def test_every_constraint_kind_has_sites():
