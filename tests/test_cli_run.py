@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from werkzeug.serving import make_server
@@ -52,33 +50,6 @@ def test_run_translates_its_options_to_the_plugins(tmp_path):
     assert argv[argv.index("-k") + 1] == "endpoint.create"
 
 
-class _Garbage(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.end_headers()
-        self.wfile.write(b"<html>welcome to nginx</html>")
-
-    def log_message(self, *_args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def garbage_url():
-    server = HTTPServer(("127.0.0.1", 0), _Garbage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
 @pytest.mark.parametrize(
     "args, words",
     [
@@ -92,8 +63,8 @@ def _closed_port_url() -> str:
         (["--target", "moto", "-k", "no_test_has_this_name_xyz"], "no test selected"),
     ],
 )
-def test_run_refuses_bad_input_in_one_line_with_status_2(garbage_url, args, words):
-    args = [{"closed-port": _closed_port_url(), "garbage": garbage_url}.get(arg, arg) for arg in args]
+def test_run_refuses_bad_input_in_one_line_with_status_2(garbage_url, closed_port_url, args, words):
+    args = [{"closed-port": closed_port_url, "garbage": garbage_url}.get(arg, arg) for arg in args]
     result = cli("run", *args)
     assert result.returncode == 2, result.stdout + result.stderr
     output = result.stdout + result.stderr

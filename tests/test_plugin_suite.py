@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -187,33 +185,6 @@ def test_hypothesis_tests_of_the_suite_follow_the_seed(pytester):
     assert draws[0] == draws[1] and len(draws[0].splitlines()) > 1
 
 
-class _Garbage(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.end_headers()
-        self.wfile.write(b"hello, I am not SageMaker")
-
-    def log_message(self, *_args):
-        pass
-
-
-@pytest.fixture
-def garbage_url():
-    server = HTTPServer(("127.0.0.1", 0), _Garbage)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
 @pytest.mark.parametrize(
     "target, words",
     [
@@ -223,8 +194,8 @@ def _closed_port_url() -> str:
         ("garbage", "does not answer like SageMaker"),
     ],
 )
-def test_bad_targets_stop_the_run_with_one_line_and_status_2(pytester, garbage_url, target, words):
-    target = {"closed-port": _closed_port_url(), "garbage": garbage_url}.get(target, target)
+def test_bad_targets_stop_the_run_with_one_line_and_status_2(pytester, garbage_url, closed_port_url, target, words):
+    target = {"closed-port": closed_port_url, "garbage": garbage_url}.get(target, target)
     result = run_suite(pytester, "--target", target)
     assert result.ret == 2
     output = result.stdout.str() + result.stderr.str()

@@ -92,7 +92,7 @@ def render_text(data: dict) -> str:
         f"botocore:        {data['botocore_version']}",
         f"Rule set:        {data['rule_set']['count']} rules, {data['rule_set']['digest']}",
         f"Seed / examples: {data['seed']} / {data['max_examples']} per rule-based machine",
-        f"Summary:         " + ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in data["summary"].items()),
+        "Summary:         " + ", ".join(f"{count} {status.replace('_', ' ')}" for status, count in data["summary"].items()),
         f"Run:             started {data['started']}, {data['duration_s']:.1f} s; issued {data['issued']}",
         f"Evidence:        {data['report']['file']} ({data['report']['sha256'] or 'not hashed'})",
     ]

@@ -1,0 +1,40 @@
+"""Fixtures shared by the suite's own tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+
+class _NotSageMaker(BaseHTTPRequestHandler):
+    """Answers every request with an HTML page: a server that is up but does not speak SageMaker."""
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(b"<html>welcome to nginx</html>")
+
+    def log_message(self, *_args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def garbage_url():
+    server = HTTPServer(("127.0.0.1", 0), _NotSageMaker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on (the port was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
