@@ -38,3 +38,19 @@ def closed_port_url() -> str:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture(scope="module")
+def served_reference():
+    """The reference target's WSGI app on a loopback port, on a fast scaled clock."""
+    from werkzeug.serving import make_server
+
+    from conformance.clock import ScaledClock
+    from conformance.emulator import Emulator
+
+    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

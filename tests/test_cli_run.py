@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from conformance import runner
-from conformance.clock import ScaledClock
 from conformance.targets import make_target
 
 ROLE = "arn:aws:iam::123456789012:role/x"
@@ -72,18 +69,6 @@ def test_run_refuses_bad_input_in_one_line_with_status_2(garbage_url, closed_por
     assert len([line for line in output.splitlines() if words in line]) == 1, output
     if "-k" not in args:  # refused before pytest started: the error is all there is
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1
-
-
-@pytest.fixture
-def served_reference():
-    from conformance.emulator import Emulator
-
-    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def test_sweep_deletes_leftovers_of_an_earlier_run_and_dry_run_deletes_nothing(served_reference):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 
@@ -72,21 +71,6 @@ def test_default_target_is_the_in_process_reference(pytester):
     result = run_suite(pytester, "--report-dir", "rep")
     result.assert_outcomes(passed=len(RULES))
     assert report(pytester)["target"]["kind"] == "reference"
-
-
-@pytest.fixture(scope="module")
-def served_reference():
-    from werkzeug.serving import make_server
-
-    from conformance.clock import ScaledClock
-    from conformance.emulator import Emulator
-
-    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.mark.parametrize("kind", ["moto-server", "url"])

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 
 import pytest
 from botocore.exceptions import ClientError
-from werkzeug.serving import make_server
 
-from conformance.clock import ScaledClock
 from conformance.errors import NotImplementedByTarget
 from conformance.recording import Recorder
 from conformance.targets import RUN_TAG_KEY, WaitTimeout, classify_error, consistency, make_target
@@ -17,19 +14,6 @@ from conformance.targets.cleanup import delete_leftovers
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker-conformance"
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"
-
-
-@pytest.fixture(scope="module")
-def served_reference():
-    """The reference target's WSGI app on a loopback port, on a fast scaled clock."""
-    from conformance.emulator import Emulator
-
-    server = make_server("127.0.0.1", 0, Emulator(clock=ScaledClock(0.001)).wsgi_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 @pytest.fixture(params=["reference", "reference-http", "moto", "moto-server"])
