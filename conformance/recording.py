@@ -19,6 +19,15 @@ from conformance.results import Failure, OperationResult, RuleResult, Status, co
 MAX_FAILURES_PER_RULE = 5
 
 
+def _keep(statuses, failures, key: str, status: Status, message: str, reproduction: str, seed) -> bool:
+    """Append ``status`` under ``key``; keep a failure's details, up to MAX_FAILURES_PER_RULE (True if kept)."""
+    statuses[key].append(status.value)
+    if status is Status.FAILED and len(failures[key]) < MAX_FAILURES_PER_RULE:
+        failures[key].append({"message": message, "reproduction": reproduction, "seed": seed})
+        return True
+    return False
+
+
 class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -44,11 +53,9 @@ class Recorder:
     ) -> None:
         status = Status(status)
         with self._lock:
-            self._statuses[rule_id].append(status.value)
+            kept = _keep(self._statuses, self._failures, rule_id, status, message, reproduction, seed)
             self._checks[rule_id] += 1
-            if status is Status.FAILED and len(self._failures[rule_id]) < MAX_FAILURES_PER_RULE:
-                self._failures[rule_id].append({"message": message, "reproduction": reproduction, "seed": seed})
-            elif message and status is not Status.PASSED:
+            if not kept and message and status is not Status.PASSED:
                 self._reasons.setdefault(rule_id, message)
 
     def request(self, operation: str, status_code: int) -> None:
@@ -68,11 +75,7 @@ class Recorder:
         """The fuzzing verdict for one operation; requests are counted separately by ``request()``."""
         status = Status(status)
         with self._lock:
-            self._operation_statuses[operation].append(status.value)
-            if status is Status.FAILED and len(self._operation_failures[operation]) < MAX_FAILURES_PER_RULE:
-                self._operation_failures[operation].append(
-                    {"message": message, "reproduction": reproduction, "seed": seed}
-                )
+            _keep(self._operation_statuses, self._operation_failures, operation, status, message, reproduction, seed)
 
     def transition(self, before: str, after: str) -> None:
         if before != after:
