@@ -38,6 +38,14 @@ TARGETS: Dict[str, Dict[str, str]] = {
 }
 
 
+# Names a refused create was aimed at, and how to prove it created nothing (checked in this order).
+FRESH_NAMES = [
+    ("fresh-endpoint", "DescribeEndpoint", "EndpointName", "endpoint"),
+    ("fresh-model", "DescribeModel", "ModelName", "model"),
+    ("fresh-config", "DescribeEndpointConfig", "EndpointConfigName", "endpoint config"),
+]
+
+
 class ValidationMachine(RuleBasedStateMachine):
     RULES = tuple(invalid_input_rule_id(op) for op in INVALID_INPUT_OPERATIONS) + (NO_STATE_CHANGE,)
     OPERATIONS = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "DescribeEndpoint", "ListTags")
@@ -119,18 +127,11 @@ class ValidationMachine(RuleBasedStateMachine):
             self.cleanup.add("DeleteModel", aimed["fresh-model"])
 
     def _unchanged(self, operation: str, aimed: Dict[str, str]) -> None:
-        if "fresh-endpoint" in aimed:
-            out = self.s.call("DescribeEndpoint", judge_server_errors=True, EndpointName=aimed["fresh-endpoint"])
-            self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created endpoint "
-                         f"{aimed['fresh-endpoint']!r}: DescribeEndpoint {out.describe()}")
-        if "fresh-model" in aimed:
-            out = self.s.call("DescribeModel", judge_server_errors=True, ModelName=aimed["fresh-model"])
-            self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created model "
-                         f"{aimed['fresh-model']!r}: DescribeModel {out.describe()}")
-        if "fresh-config" in aimed:
-            out = self.s.call("DescribeEndpointConfig", judge_server_errors=True, EndpointConfigName=aimed["fresh-config"])
-            self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created endpoint config "
-                         f"{aimed['fresh-config']!r}: DescribeEndpointConfig {out.describe()}")
+        for key, describe, member, noun in FRESH_NAMES:
+            if key in aimed:
+                out = self.s.call(describe, judge_server_errors=True, **{member: aimed[key]})
+                self.s.check(NO_STATE_CHANGE, out.rejected, f"a refused {operation} created {noun} "
+                             f"{aimed[key]!r}: {describe} {out.describe()}")
         if "endpoint" in aimed:
             out = self.s.call("DescribeEndpoint", judge_server_errors=True, EndpointName=aimed["endpoint"])
             self.s.check(NO_STATE_CHANGE, out.ok and out.get("EndpointStatus") == "InService"
