@@ -57,6 +57,7 @@ def _usage_checked(parse, option: str):
 
 _seed = _usage_checked(options.seed, "--seed")
 _positive_int = _usage_checked(options.positive_int, "--max-examples")
+_concurrency = _usage_checked(options.positive_int, "--concurrency")
 _positive_float = _usage_checked(options.positive_float, "--time-scale")
 
 
@@ -101,6 +102,9 @@ def pytest_addoption(parser) -> None:
     group.addoption("--time-scale", type=_positive_float, default=None, metavar="X",
                     help="scale the suite's polling and timeouts by X, for a URL target that runs a scaled "
                          "clock (e.g. the reference target served with --time-scale 0.001)")
+    group.addoption("--concurrency", type=_concurrency, default=None, metavar="N",
+                    help="examples run at once against a real-time target (URL, AWS), so that endpoint "
+                         "lifecycles wait together (default: all of a machine's for a URL, up to 16; 1 for AWS)")
     group.addoption("--known-failures", type=_known_failures_option, default=None, metavar="FILE",
                     help="rule ids (one per line, # comments) the target is known to fail: they xfail, so "
                          "only regressions fail the run")
@@ -121,6 +125,7 @@ class Settings:
     time_scale: Optional[float]
     known_failures: FrozenSet[str]
     run_id: str
+    concurrency: Optional[int] = None
 
     def hypothesis_settings(self, **overrides):
         """Settings for a property or state machine: the run's example budget, no deadline, no database."""
@@ -173,6 +178,7 @@ class _State:
             time_scale=config.getoption("time_scale"),
             known_failures=read_known_failures(path) if path else frozenset(),
             run_id=self.run_id,
+            concurrency=config.getoption("concurrency"),
         )
 
     def get_recorder(self):

@@ -87,6 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
                         help="scale polling and timeouts by X for a URL target running a scaled clock "
                              "(e.g. 'sagemaker-conformance serve --time-scale 0.001')")
+    parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N",
+                        help="examples run at once against a real-time target (URL, AWS), so endpoint lifecycles "
+                             "wait together (default: all of a machine's for a URL, up to 16; 1 for AWS)")
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
     parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
@@ -107,7 +110,8 @@ def pytest_args(args: argparse.Namespace) -> List[str]:
         argv.append(f"--report-dir={Path(args.report_dir).resolve()}")
     for option, value in (("--seed", args.seed), ("--max-examples", args.max_examples),
                           ("--time-scale", args.time_scale), ("--known-failures", args.known_failures),
-                          ("--target-credentials", args.target_credentials)):
+                          ("--target-credentials", args.target_credentials),
+                          ("--concurrency", getattr(args, "concurrency", None))):
         if value is not None:
             argv.append(f"{option}={value}")
     if args.allow_aws_costs:

@@ -36,6 +36,7 @@ class MachineSpec:
     areas: Tuple[str, ...]
     step_count: int
     examples_share: float  # fraction of the run's --max-examples this machine uses (it is costlier or cheaper)
+    parts: int  # pytest items against a driven clock, so that pytest-xdist can spread the machine
 
     def load(self):
         import importlib
@@ -46,10 +47,10 @@ class MachineSpec:
 MACHINES: Dict[str, MachineSpec] = {
     spec.name: spec
     for spec in (
-        MachineSpec("endpoints", "conformance.machines.endpoints", "EndpointMachine", ("lifecycle", "deployments"), 8, 0.5),
-        MachineSpec("tags", "conformance.machines.tags", "TagsMachine", ("tags",), 8, 0.5),
-        MachineSpec("search", "conformance.machines.search", "SearchMachine", ("search",), 8, 0.5),
-        MachineSpec("validation", "conformance.machines.validation", "ValidationMachine", ("validation",), 2, 0.5),
+        MachineSpec("endpoints", "conformance.machines.endpoints", "EndpointMachine", ("lifecycle", "deployments"), 8, 0.5, 4),
+        MachineSpec("tags", "conformance.machines.tags", "TagsMachine", ("tags",), 8, 0.5, 2),
+        MachineSpec("search", "conformance.machines.search", "SearchMachine", ("search",), 8, 0.5, 2),
+        MachineSpec("validation", "conformance.machines.validation", "ValidationMachine", ("validation",), 2, 0.5, 2),
     )
 }
 
@@ -61,29 +62,69 @@ def decided_rules(machine_class) -> Tuple[str, ...]:
     return tuple(dict.fromkeys(machine_class.RULES + OUTPUT_RULES))
 
 
+def examples_for(name: str, max_examples: int) -> int:
+    """The examples machine ``name`` runs out of the run's ``--max-examples``."""
+    return max(1, round(max_examples * MACHINES[name].examples_share))
+
+
+def parts_for(name: str, target_spec, max_examples: int) -> int:
+    """How many pytest items machine ``name`` is split into: several against a driven clock (so
+    pytest-xdist spreads it), one on real time (where its shards run at once instead)."""
+    if not target_spec.driven_clock:
+        return 1
+    return max(1, min(MACHINES[name].parts, examples_for(name, max_examples)))
+
+
 def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] = None,
              max_examples: Optional[int] = None, rule_ids: Optional[Iterable[str]] = None, shrink: bool = True,
-             raise_failures: bool = True, max_rounds: Optional[int] = None):
-    """Run machine ``name`` against ``target``; raise its RuleFailures (grouped) unless ``raise_failures`` is False."""
-    from conformance.machines.driver import run_machine
+             raise_failures: bool = True, max_rounds: Optional[int] = None, part: int = 0, parts: int = 1,
+             concurrency: Optional[int] = None):
+    """Run machine ``name`` against ``target``; raise its RuleFailures (grouped) unless ``raise_failures`` is False.
+
+    The machine's examples are split into shards (``conformance.machines.shards``); this call runs
+    those of item ``part`` of ``parts``, concurrently when the target runs on real time.
+    """
+    from conformance.machines import shards as sharding
+    from conformance.machines.driver import MachineRun, run_machine
 
     spec = MACHINES[name]
     machine_class = spec.load()
     if settings is not None:
         seed = settings.seed if seed is None else seed
         if max_examples is None:
-            max_examples = max(1, round(settings.max_examples * spec.examples_share))
-    result = run_machine(
-        machine_class,
-        target,
-        recorder,
-        rule_ids=decided_rules(machine_class) if rule_ids is None else rule_ids,
-        seed=seed,
-        max_examples=max_examples or 5,
-        step_count=spec.step_count,
-        shrink=shrink,
-        **({"max_rounds": max_rounds} if max_rounds else {}),
-    )
+            max_examples = examples_for(name, settings.max_examples)
+        if concurrency is None:
+            concurrency = getattr(settings, "concurrency", None)
+    examples = max_examples or 5
+    # On real time every example is a shard of its own, so that all of them can wait at once.
+    per_part = 1 if getattr(target, "driven_clock", True) else examples
+    planned = sharding.plan(seed, name, examples, parts * per_part)
+    mine = sharding.part_of(planned, part, parts)
+    rules = decided_rules(machine_class) if rule_ids is None else tuple(rule_ids)
+
+    def shard_runner(shard):
+        return lambda: run_machine(
+            machine_class,
+            target,
+            recorder,
+            rule_ids=rules,
+            seed=shard.seed,
+            max_examples=shard.max_examples,
+            step_count=spec.step_count,
+            shrink=shrink,
+            skip_simplest=shard.index > 0,
+            **({"max_rounds": max_rounds} if max_rounds else {}),
+        )
+
+    runs = sharding.run_all([shard_runner(shard) for shard in mine],
+                            sharding.concurrency_for(target, concurrency, len(mine)))
+    result = MachineRun(machine=machine_class.__name__)
+    for run in runs:
+        result.rounds += run.rounds
+        result.broken = result.broken or run.broken
+        result.unsupported.update(run.unsupported)
+        # A rule broken in several shards is reported once (the first shard's shrunk example).
+        result.failures += [f for f in run.failures if f.rule_id not in result.failed_rules]
     if raise_failures and result.failures:
         raise_grouped(result.machine, result.failures)
     return result

@@ -59,10 +59,18 @@ def run_machine(
     step_count: int = 12,
     shrink: bool = True,
     max_rounds: int = MAX_ROUNDS,
+    skip_simplest: bool = False,
 ) -> MachineRun:
-    """Run ``machine_class(run_context)`` until no enforced rule fails; record each failure once."""
+    """Run ``machine_class(run_context)`` until no enforced rule fails; record each failure once.
+
+    ``skip_simplest``: a shard other than the first (see ``conformance.machines.shards``).
+    """
     run = RunContext(target=target, recorder=recorder, seed=seed, active=set(rule_ids))
     result = MachineRun(machine=machine_class.__name__)
+    if skip_simplest:
+        from conformance.machines.shards import skipping_simplest
+
+        machine_class = skipping_simplest(machine_class)
     phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else [])
     settings = hypothesis_settings(
         max_examples=max_examples,
@@ -75,7 +83,11 @@ def run_machine(
         verbosity=Verbosity.normal,
         print_blob=False,
     )
-    while result.rounds < max_rounds and run.active and not run.broken:
+    while result.rounds < max_rounds and not run.broken:
+        # A rule another shard already failed is not shrunk again here.
+        run.active = {rule_id for rule_id in run.active if recorder.status_of(rule_id) is not Status.FAILED}
+        if not run.active:
+            break
         result.rounds += 1
         test = get_state_machine_test(lambda: machine_class(run), settings=settings)
         if seed is not None:

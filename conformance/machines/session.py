@@ -97,6 +97,7 @@ class Session:
         self.recorder = run.recorder
         log = getattr(self.target, "call_log", None)
         self._mark = log.mark() if log is not None else 0
+        self._thread = threading.get_ident()  # examples may run concurrently (see machines.shards)
 
     # ----------------------------------------------------------------- calls
     def call(self, operation: str, service: str = "sagemaker", *, judge_server_errors: bool = False,
@@ -173,7 +174,7 @@ class Session:
         """This example's calls and waits as a runnable boto3 script (the target's call log since it began)."""
         seed = f"# seed {self.run.seed}\n" if self.run.seed is not None else ""
         header = " ".join(header.split())  # one comment line, whatever the target's message held
-        return f"# {header}\n{seed}" + compact_polling(self.target.reproduction(since=self._mark))
+        return f"# {header}\n{seed}" + compact_polling(self.target.reproduction(since=self._mark, thread=self._thread))
 
     @contextlib.contextmanager
     def deciding(self, *rule_ids: str):

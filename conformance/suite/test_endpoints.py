@@ -7,9 +7,12 @@ import pytest
 
 from conformance.machines import run_area
 
+MACHINE = "endpoints"
+
 pytestmark = [pytest.mark.lifecycle, pytest.mark.deployments]
 
 
-def test_endpoint_lifecycle_and_deployments_follow_the_docs(conformance_target, conformance_recorder,
+def test_endpoint_lifecycle_and_deployments_follow_the_docs(machine_part, conformance_target, conformance_recorder,
                                                               conformance_settings):
-    run_area("endpoints", conformance_target, conformance_recorder, conformance_settings)
+    part, parts = machine_part
+    run_area(MACHINE, conformance_target, conformance_recorder, conformance_settings, part=part, parts=parts)

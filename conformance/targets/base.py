@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from conformance import __version__
-from conformance.clock import Clock
+from conformance.clock import Clock, ManualClock
 from conformance.errors import ConformanceError, NotImplementedByTarget, TargetError, TargetUnreachable
 from conformance.targets import classify
 from conformance.targets.calllog import Call, RequestLog
@@ -100,10 +100,11 @@ class Target:
     def reproduction_header(self) -> str:
         return f"Reproduction against {self.description}"
 
-    def reproduction(self, since: int = 0) -> str:
-        """The calls logged since ``since`` (a ``call_log.mark()``) as a runnable boto3 script."""
+    def reproduction(self, since: int = 0, *, thread: Optional[int] = None) -> str:
+        """The calls logged since ``since`` (a ``call_log.mark()``), of one ``thread`` if given, as a boto3 script."""
         return self.call_log.to_boto3(
-            since, endpoint_url=self.reproduction_url(), region=self.region, header=self.reproduction_header()
+            since, endpoint_url=self.reproduction_url(), region=self.region, header=self.reproduction_header(),
+            thread=thread,
         )
 
     def reproduction_url(self) -> Optional[str]:
@@ -182,6 +183,11 @@ class Target:
         """In-process kinds route the client's requests here (before-send)."""
 
     # -- time ------------------------------------------------------------------------------------------
+    @property
+    def driven_clock(self) -> bool:
+        """Time passes only when the suite waits: waiting costs nothing, and one thread must drive it."""
+        return isinstance(self.clock, ManualClock)
+
     def sleep(self, seconds: float) -> None:
         """Let ``seconds`` of the target's time pass (driven, scaled or real, per kind)."""
         if seconds > 0:

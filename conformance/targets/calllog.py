@@ -1,8 +1,8 @@
 """Every call a target's clients make, kept so that a failure can be replayed as boto3 code.
 
 Machines take ``mark = target.call_log.mark()`` when an example starts and, on a
-failure, ``target.call_log.to_boto3(since=mark)``: a runnable script of exactly
-the calls (and waits) of that example. Only operation parameters are kept;
+failure, ``target.call_log.to_boto3(since=mark, thread=...)``: a runnable script of exactly
+the calls (and waits) of that example, even while other examples run in other threads. Only operation parameters are kept;
 headers, signatures and credentials never enter the log.
 """
 
@@ -32,6 +32,8 @@ class Call:
     status_code: Optional[int] = None  # None: no HTTP answer (connection error, in-process crash)
     error_code: str = ""
     wait_s: float = 0.0  # set for a simulated/real wait between calls instead of a call
+    # The thread that made it: machine runs on real-time targets share one log from several threads.
+    thread: int = field(default_factory=threading.get_ident)
 
     @property
     def method(self) -> str:
@@ -85,9 +87,11 @@ class RequestLog:
         with self._lock:
             return self._dropped + len(self._entries)
 
-    def since(self, mark: int = 0) -> List[Call]:
+    def since(self, mark: int = 0, *, thread: Optional[int] = None) -> List[Call]:
+        """Entries from ``mark`` on; with ``thread``, only that thread's (one example's among concurrent ones)."""
         with self._lock:
-            return list(self._entries[max(0, mark - self._dropped):])
+            entries = list(self._entries[max(0, mark - self._dropped):])
+        return entries if thread is None else [entry for entry in entries if entry.thread == thread]
 
     def calls(self, since: int = 0) -> List[Call]:
         return [c for c in self.since(since) if c.operation]
@@ -98,8 +102,8 @@ class RequestLog:
             self._entries.clear()
 
     def to_boto3(self, since: int = 0, *, endpoint_url: Optional[str] = None, region: str = "us-east-1",
-                 header: str = "") -> str:
-        return render_boto3(self.since(since), endpoint_url=endpoint_url, region=region, header=header)
+                 header: str = "", thread: Optional[int] = None) -> str:
+        return render_boto3(self.since(since, thread=thread), endpoint_url=endpoint_url, region=region, header=header)
 
 
 def render_boto3(entries: List[Call], *, endpoint_url: Optional[str] = None, region: str = "us-east-1",

@@ -37,6 +37,11 @@ class TargetSpec:
     fault: str = ""  # reference kind: a fault from the emulator's catalogue
 
     @property
+    def driven_clock(self) -> bool:
+        """The in-process kinds run on a clock the suite drives (``Target.driven_clock``)."""
+        return self.kind in ("reference", "moto", "moto-server")
+
+    @property
     def name(self) -> str:
         if self.kind == "url":
             return self.url
