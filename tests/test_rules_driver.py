@@ -86,3 +86,39 @@ def test_polling_folds_into_a_loop_that_still_runs():
     namespace = {}
     exec(compile(folded, "<reproduction>", "exec"), namespace)
     assert len(namespace["calls"]) == 5  # the same calls as before folding
+
+
+def _shrink(replays):
+    from conformance.machines.driver import run_machine
+
+    target = make_target("reference:tags-aws-prefix-allowed")
+    recorder = Recorder()
+    target.recorder = recorder
+    replays_seen = []
+    machine_class = MACHINES["tags"].load()
+
+    class Counting(machine_class):
+        def __init__(self, run):
+            super().__init__(run)  # refused here once the budget is spent
+            replays_seen.append(run.failing)
+
+    try:
+        result = run_machine(Counting, target, recorder, rule_ids=decided_rules(machine_class), seed=7,
+                             max_examples=4, shrink_replays=replays)
+    finally:
+        target.close()
+    return result, sum(replays_seen)  # examples run after the first failure: the shrink's replays
+
+
+def test_shrinking_stops_at_its_budget_and_reports_the_smallest_failure_found():
+    bounded, replays = _shrink(3)
+    assert replays == 3  # the fourth replay is refused before it sends anything
+    failure = bounded.failures[0]
+    assert failure.rule_id == "tags.reserved-aws-prefix"
+    assert failure.message.endswith("(shrinking stopped after 3 replays)")
+    compile(failure.reproduction, "<reproduction>", "exec")
+    full, unbounded_replays = _shrink(None)
+    assert unbounded_replays > 3  # without a budget Hypothesis replays more: the budget did bind
+    assert full.failed_rules == ["tags.reserved-aws-prefix"] and "shrinking stopped" not in full.failures[0].message
+    # The stop keeps the latest (smallest so far) failure: never longer than the first one found.
+    assert failure.reproduction.count("\n") >= full.failures[0].reproduction.count("\n")

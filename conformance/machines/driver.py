@@ -15,14 +15,18 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed as hypothesis_seed, settings as hypothesis_settings
-from hypothesis.errors import FlakyFailure
+from hypothesis.errors import Flaky, FlakyFailure
 from hypothesis.stateful import get_state_machine_test
 
 from conformance.errors import RuleFailure
-from conformance.machines.session import RunContext
+from conformance.machines.session import RunContext, ShrinkBudgetSpent
 from conformance.results import Status
 
 MAX_ROUNDS = 12
+# Replays a failure's shrinking may use. Shrinking a stateful example replays all of it: against moto
+# an unbounded shrink took ~110 replays per failure, most of a nonconformant run's time. Past this
+# budget the smallest failing example found so far is reported.
+SHRINK_REPLAYS = 40
 
 
 @dataclass
@@ -60,12 +64,13 @@ def run_machine(
     shrink: bool = True,
     max_rounds: int = MAX_ROUNDS,
     skip_simplest: bool = False,
+    shrink_replays: Optional[int] = SHRINK_REPLAYS,
 ) -> MachineRun:
     """Run ``machine_class(run_context)`` until no enforced rule fails; record each failure once.
 
     ``skip_simplest``: a shard other than the first (see ``conformance.machines.shards``).
     """
-    run = RunContext(target=target, recorder=recorder, seed=seed, active=set(rule_ids))
+    run = RunContext(target=target, recorder=recorder, seed=seed, active=set(rule_ids), shrink_replays=shrink_replays)
     result = MachineRun(machine=machine_class.__name__)
     if skip_simplest:
         from conformance.machines.shards import skipping_simplest
@@ -88,6 +93,7 @@ def run_machine(
         run.active = {rule_id for rule_id in run.active if recorder.status_of(rule_id) is not Status.FAILED}
         if not run.active:
             break
+        run.failing, run.replays, run.last_failure = False, 0, None
         result.rounds += 1
         test = get_state_machine_test(lambda: machine_class(run), settings=settings)
         if seed is not None:
@@ -96,11 +102,17 @@ def run_machine(
             test()
         except RuleFailure as err:
             failure = err
-        except FlakyFailure as err:
-            failure = _first_rule_failure(err)
-            if failure is None:
-                raise
-            failure.message += " (the failure did not reproduce on every replay: the target is not deterministic)"
+        except (ShrinkBudgetSpent, Flaky) as err:
+            if run.budget_spent:
+                # Hypothesis reports the stop as flaky data generation (the replay drew less than before).
+                # Each shrink candidate is smaller than the last failing one: the latest failure is the best.
+                failure = run.last_failure
+                failure.message += f" (shrinking stopped after {run.shrink_replays} replays)"
+            else:
+                failure = _first_rule_failure(err) if isinstance(err, FlakyFailure) else None
+                if failure is None:
+                    raise
+                failure.message += " (the failure did not reproduce on every replay: the target is not deterministic)"
         else:
             break
         if failure.rule_id not in run.active:  # cannot happen: checks of dropped rules do not raise

@@ -65,6 +65,11 @@ class Outcome:
         return (self.response or {}).get(key, default)
 
 
+class ShrinkBudgetSpent(BaseException):
+    """Ends a Hypothesis run whose shrinking used its budget (a BaseException: Hypothesis must not take it
+    for a failure). Rejecting the example instead would make Hypothesis call the machine flaky."""
+
+
 @dataclass
 class RunContext:
     """State shared by every example of one machine run."""
@@ -75,6 +80,15 @@ class RunContext:
     active: Set[str]
     unsupported: Dict[str, str] = field(default_factory=dict)  # operation -> the target's words
     broken: str = ""  # set once the target failed us (TargetError): later steps do nothing
+    # Shrinking: replays of a failing example cost a whole example each, on a slow target minutes.
+    shrink_replays: Optional[int] = None  # how many a failure may use (None: as many as Hypothesis wants)
+    failing: bool = False  # this round raised a RuleFailure: Hypothesis is shrinking it
+    replays: int = 0
+    last_failure: Optional[RuleFailure] = None  # the latest failing replay: the smallest found so far
+
+    @property
+    def budget_spent(self) -> bool:
+        return self.shrink_replays is not None and self.replays > self.shrink_replays
     _clients: Dict[str, Any] = field(default_factory=dict)
     _lock: Any = field(default_factory=threading.Lock)
 
@@ -98,6 +112,10 @@ class Session:
         log = getattr(self.target, "call_log", None)
         self._mark = log.mark() if log is not None else 0
         self._thread = threading.get_ident()  # examples may run concurrently (see machines.shards)
+        if run.failing and run.shrink_replays is not None:
+            run.replays += 1
+            if run.budget_spent:
+                raise ShrinkBudgetSpent()
 
     # ----------------------------------------------------------------- calls
     def call(self, operation: str, service: str = "sagemaker", *, judge_server_errors: bool = False,
@@ -168,6 +186,7 @@ class Session:
         err = RuleFailure(rule_id, message)
         err.reproduction = self.reproduction(f"reproduces [{rule_id}] {message}")
         err.seed = self.run.seed
+        self.run.failing, self.run.last_failure = True, err
         return err
 
     def reproduction(self, header: str = "") -> str:
