@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import pathlib
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from conformance.errors import ShapesError
 from conformance.violation import Constraint, Violation
@@ -176,8 +176,49 @@ def _message(error) -> str:
     return error.message
 
 
+# id(schema) -> (schema, its compiled check). Keyed by the loaded document, not by name, so the
+# check follows _operation_document's cache (cleared when the shapes are regenerated or swapped).
+_FAST_CHECKS: Dict[int, Tuple[dict, Callable[[object], bool]]] = {}
+
+
+def fast_check(operation: str, direction: str = "input") -> Callable[[object], bool]:
+    """``operation``'s ``direction`` schema compiled into a yes/no validity check (see conformance.schema_check).
+
+    True exactly when jsonschema finds no violation of a JSON value. Raises ShapesError on a
+    keyword the compiler does not know.
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+    # SHAPES_DIR itself, not a new Path per call: a Path caches its hash, so the cache lookup stays cheap.
+    directory = SHAPES_DIR if isinstance(SHAPES_DIR, pathlib.Path) else pathlib.Path(SHAPES_DIR)
+    schema = _operation_document(directory, operation)[direction]
+    cached = _FAST_CHECKS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    from conformance.schema_check import compile_schema
+
+    check = compile_schema(schema)
+    _FAST_CHECKS[id(schema)] = (schema, check)
+    return check
+
+
+def _fast_says_valid(operation: str, payload, direction: str) -> bool:
+    check = fast_check(operation, direction)
+    try:
+        return check(payload)
+    except Exception:  # a non-JSON value the comparisons choke on (complex, nesting too deep): jsonschema decides
+        return False
+
+
 def violations(operation: str, payload, direction: str = "input") -> List[Violation]:
     """Every schema violation of ``payload`` (empty when valid), each with its path from the payload root."""
+    if _fast_says_valid(operation, payload, direction):
+        return []  # the common case; jsonschema only runs to explain an invalid payload
+    return jsonschema_violations(operation, payload, direction)
+
+
+def jsonschema_violations(operation: str, payload, direction: str = "input") -> List[Violation]:
+    """``violations`` computed by jsonschema alone (the reference the fast check is tested against)."""
     validator = _validator(pathlib.Path(SHAPES_DIR), operation, direction)
     found: List[Violation] = []
     for error in validator.iter_errors(payload):
@@ -244,6 +285,7 @@ def generate(directory: Optional[pathlib.Path] = None) -> Tuple[int, int]:
             changed += 1
     _operation_document.cache_clear()
     _validator.cache_clear()
+    _FAST_CHECKS.clear()
     return len(documents) - 1, changed
 
 
