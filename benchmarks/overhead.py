@@ -1,7 +1,7 @@
 """Suite overhead: the conformance run's requests/s against a raw boto3 loop making the same calls.
 
 For each target (default: reference, moto):
-1. run the default suite in this process (``pytest --pyargs conformance.suite --target T``) while
+1. run the default suite in this process (as ``sagemaker-conformance run --target T`` does) while
    botocore's history recorder captures every call (operation, parameters, the body sent);
 2. on a fresh target of the same kind, replay exactly those calls in a plain loop
    (``client.<operation>(**params)``; the fuzzer's raw bodies are re-sent as raw bodies);
@@ -99,6 +99,15 @@ def profile_breakdown(profile) -> List[Tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
+def default_run_args(target: str) -> List[str]:
+    """The pytest arguments ``sagemaker-conformance run --target T -q`` uses."""
+    from conformance import runner
+
+    parser = argparse.ArgumentParser()
+    runner.add_arguments(parser)
+    return runner.pytest_args(parser.parse_args([f"--target={target}", "-q"]))
+
+
 def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], float, float, dict]:
     import pytest
     from botocore.history import get_global_history_recorder
@@ -111,10 +120,7 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], 
     if profile is not None:
         profile.enable()
     try:
-        code = pytest.main(
-            ["--pyargs", "conformance.suite", f"--target={target}", "-q", "-p", "no:cacheprovider", *extra],
-            plugins=[timer],
-        )
+        code = pytest.main([*default_run_args(target), *extra], plugins=[timer])
     finally:
         if profile is not None:
             profile.disable()

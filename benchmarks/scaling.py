@@ -1,10 +1,10 @@
-"""Parallel scaling: the default suite run with ``-n 1`` and ``-n 2`` (pytest-xdist), wall time and speed-up.
+"""Parallel scaling: the default run (``sagemaker-conformance run``) with ``-n 1`` and ``-n 2``, wall time and speed-up.
 
-Each configuration runs in its own ``python -m pytest --pyargs conformance.suite`` process, so
-interpreter start, collection and worker start-up all count, as they do for a user.
-The baseline (``-n 1``) is measured in the same invocation; target speed-up ≥ 1.6.
+Each configuration runs in its own ``python -m conformance run`` process, so interpreter start,
+collection and worker start-up all count, as they do for a user. The baseline (``-n 1``) is
+measured in the same invocation; target speed-up ≥ 1.6.
 
-    python benchmarks/scaling.py [--target reference] [--repeat 1] [--workers 1,2] [-- PYTEST_ARGS]
+    python benchmarks/scaling.py [--target reference] [--repeat 1] [--workers 1,2] [-- RUN_ARGS]
 """
 
 from __future__ import annotations
@@ -20,17 +20,14 @@ TARGET_SPEEDUP = 1.6
 
 
 def run_once(target: str, workers: int, extra: List[str]) -> float:
-    command = [
-        sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", f"--target={target}",
-        "-q", "-p", "no:cacheprovider", "-n", str(workers), *extra,
-    ]
+    command = [sys.executable, "-m", "conformance", "run", f"--target={target}", "-q", "-n", str(workers), *extra]
     started = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         tail = "\n".join(done.stdout.splitlines()[-5:])
         raise SystemExit(f"-n {workers}: pytest exit {done.returncode}\n{tail}")
-    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    summary = next((line for line in reversed(done.stdout.splitlines()) if " in " in line and "passed" in line), "")
     print(f"  -n {workers}: {elapsed:7.2f} s   {summary}")
     sys.stdout.flush()
     return elapsed
@@ -42,10 +39,10 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", default="1,2", help="comma-separated -n values; the first is the baseline")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration; the best is kept")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    parser.add_argument("run_args", nargs="*", help="extra 'sagemaker-conformance run' arguments (after --)")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
-    extra = [f"--seed={args.seed}", *args.pytest_args]
+    extra = [f"--seed={args.seed}", *args.run_args]
     print(f"# scaling benchmark against {args.target}, load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     best = {}
     for _ in range(max(1, args.repeat)):

@@ -103,9 +103,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def pytest_args(args: argparse.Namespace) -> List[str]:
     """The pytest command line equivalent to ``args`` (also printed, so a user can rerun it by hand)."""
     argv = ["--pyargs", SUITE, "-p", "no:cacheprovider", "-o", "addopts=", f"--target={args.target}",
-            # pytest runs in this process, which already imported the package its plugin lives in:
-            # it then warns that it cannot rewrite asserts it never needed to rewrite.
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            # The suite's failures carry their own messages: rewriting asserts buys nothing, and it costs
+            # each process (each xdist worker) a second or two of rewriting Hypothesis and Schemathesis
+            # (pytest rewrites every package with a pytest plugin) wherever bytecode cannot be cached.
+            "--assert=plain"]
     if args.report_dir:
         argv.append(f"--report-dir={Path(args.report_dir).resolve()}")
     for option, value in (("--seed", args.seed), ("--max-examples", args.max_examples),
