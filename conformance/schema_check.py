@@ -180,20 +180,28 @@ class _Compiler:
             return None
         if regex is not None and not isinstance(regex, str):
             raise ShapesError(f"pattern is not a string (at {where})")
-        matches = self.matcher(regex) if regex is not None else None
+        matcher = self.matcher
+        matches = None
         allowed = frozenset(enum) if enum is not None else None
         low = low or 0
         high = _INFINITY if high is None else high
         other_types_pass = not typed
 
         def string_check(instance) -> bool:
+            nonlocal matches
             if not isinstance(instance, str):
                 return other_types_pass
             if allowed is not None and instance not in allowed:
                 return False
             if not low <= len(instance) <= high:  # len: code points, as jsonschema counts
                 return False
-            return matches is None or matches(instance)
+            if regex is None:
+                return True
+            if matches is None:
+                # Built on first use: a matcher costs milliseconds (NFA analysis), and most of a big
+                # schema's patterns (Search's output has hundreds) never meet a value.
+                matches = matcher(regex)
+            return matches(instance)
         return string_check
 
     def object(self, schema: dict, typed: bool, where: str) -> Optional[Check]:

@@ -486,3 +486,17 @@ def test_reloaded_shapes_are_recompiled(shapes_copy):
 def test_unknown_direction_is_refused():
     with pytest.raises(ValueError):
         shapes.violations("DescribeEndpoint", {}, "sideways")
+
+
+def test_pattern_matchers_are_built_on_first_use_only():
+    # Search's output schema has hundreds of patterns, a matcher costs milliseconds: build only what is met.
+    built = []
+
+    def counting_matcher(regex):
+        built.append(regex)
+        return lambda value: True
+
+    check = schema_check.compile_schema(shapes.output_schema("Search"), matcher=counting_matcher)
+    assert built == []
+    assert check({"NextToken": "t"}) and check({"NextToken": "u"})
+    assert built == [shapes.output_schema("Search")["properties"]["NextToken"]["pattern"]]
