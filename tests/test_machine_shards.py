@@ -169,3 +169,18 @@ def test_the_suite_splits_machines_into_parts_on_a_driven_clock_only(served_refe
         MACHINES["endpoints"].parts
     whole = _collected(served_reference)
     assert len(whole) == len(MACHINES) and not any("[part" in line for line in whole)
+
+
+def test_a_failure_found_by_a_later_shard_prints_the_run_seed():
+    target = make_target("reference:tags-aws-prefix-allowed")
+    recorder = Recorder()
+    target.recorder = recorder
+    try:
+        later = run_area("tags", target, recorder, seed=11, max_examples=6, part=2, parts=3, raise_failures=False)
+    finally:
+        target.close()
+    failure = later.failures[0]
+    assert failure.rule_id == "tags.reserved-aws-prefix"
+    assert failure.seed == 11 and "# seed 11\n" in failure.reproduction  # --seed=11 replays it, shards included
+    assert recorder.rule_results([type("R", (), {"id": failure.rule_id, "area": "tags", "statement": "",
+                                                 "operation": "AddTags", "member": ""})])[0].failures[0].seed == 11

@@ -113,6 +113,7 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
             step_count=spec.step_count,
             shrink=shrink,
             skip_simplest=shard.index > 0,
+            run_seed=seed,
             **({"max_rounds": max_rounds} if max_rounds else {}),
         )
 

@@ -65,12 +65,15 @@ def run_machine(
     max_rounds: int = MAX_ROUNDS,
     skip_simplest: bool = False,
     shrink_replays: Optional[int] = SHRINK_REPLAYS,
+    run_seed: Optional[int] = None,
 ) -> MachineRun:
     """Run ``machine_class(run_context)`` until no enforced rule fails; record each failure once.
 
-    ``skip_simplest``: a shard other than the first (see ``conformance.machines.shards``).
+    ``skip_simplest``: a shard other than the first (see ``conformance.machines.shards``); ``seed`` is then
+    the shard's, and ``run_seed`` the one failures print (it replays the whole run, shards included).
     """
-    run = RunContext(target=target, recorder=recorder, seed=seed, active=set(rule_ids), shrink_replays=shrink_replays)
+    run = RunContext(target=target, recorder=recorder, seed=seed if run_seed is None else run_seed,
+                     active=set(rule_ids), shrink_replays=shrink_replays)
     result = MachineRun(machine=machine_class.__name__)
     if skip_simplest:
         from conformance.machines.shards import skipping_simplest
@@ -123,7 +126,7 @@ def run_machine(
             Status.FAILED,
             message=failure.message,
             reproduction=getattr(failure, "reproduction", ""),
-            seed=seed,
+            seed=run.seed,
         )
         run.active.discard(failure.rule_id)
         result.failures.append(failure)

@@ -76,7 +76,7 @@ class RunContext:
 
     target: Any
     recorder: Any
-    seed: Optional[int]
+    seed: Optional[int]  # the run's: what failures print (a shard's Hypothesis seed derives from it)
     active: Set[str]
     unsupported: Dict[str, str] = field(default_factory=dict)  # operation -> the target's words
     broken: str = ""  # set once the target failed us (TargetError): later steps do nothing
