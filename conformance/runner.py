@@ -100,13 +100,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="more pytest options, as one string (write it with '=': --pytest-args='-x --tb=short')")
 
 
+UNUSED_PLUGINS = ("-p", "no:schemathesis", "-p", "no:anyio", "-p", "no:benchmark")
+
+
 def pytest_args(args: argparse.Namespace) -> List[str]:
     """The pytest command line equivalent to ``args`` (also printed, so a user can rerun it by hand)."""
     argv = ["--pyargs", SUITE, "-p", "no:cacheprovider", "-o", "addopts=", f"--target={args.target}",
             # The suite's failures carry their own messages: rewriting asserts buys nothing, and it costs
             # each process (each xdist worker) a second or two of rewriting Hypothesis and Schemathesis
             # (pytest rewrites every package with a pytest plugin) wherever bytecode cannot be cached.
-            "--assert=plain"]
+            "--assert=plain",
+            # Plugins other packages install that the suite never uses (it drives Schemathesis through its
+            # Python API): each costs every process (every xdist worker) time to import and configure.
+            *UNUSED_PLUGINS]
     if args.report_dir:
         argv.append(f"--report-dir={Path(args.report_dir).resolve()}")
     for option, value in (("--seed", args.seed), ("--max-examples", args.max_examples),
