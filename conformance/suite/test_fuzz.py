@@ -19,6 +19,7 @@ from conformance.fuzz.transport import AwsJsonTransport
 from conformance.results import Status
 
 pytestmark = pytest.mark.fuzz
+SELECTED = pytest.StashKey[tuple]()  # the operations this run fuzzes
 
 
 def _option(config, name, default=None):
@@ -55,16 +56,18 @@ def pytest_generate_tests(metafunc):
         )
     except ConformanceError as err:
         pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
+    config.stash[SELECTED] = tuple(sorted(operations))
     metafunc.parametrize("fuzzed_operation", operations)
 
 
 @pytest.fixture(scope="session")
-def fuzz_api():
-    """The synthetic OpenAPI of every operation, loaded once per process (only when fuzzing runs)."""
+def fuzz_api(pytestconfig):
+    """The synthetic OpenAPI of the operations this run fuzzes, loaded once per process (only when fuzzing
+    runs): the default run's sample needs a few of them, and every xdist worker loads its own."""
     from conformance.errors import ConformanceError
 
     try:
-        return load_api()
+        return load_api(pytestconfig.stash.get(SELECTED, None))
     except ConformanceError as err:  # e.g. ShapesError: say it once, not once per operation
         pytest.exit(f"sagemaker-conformance: {err}", returncode=2)
 
