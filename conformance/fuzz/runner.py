@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from conformance.fuzz.engine import FuzzOutcome, fuzz_operation
-from conformance.fuzz.openapi import openapi_document, path_of
+from conformance.fuzz.openapi import PatternKey, openapi_document, path_of, with_pattern_formats
 from conformance.fuzz.transport import AwsJsonTransport
 
 
@@ -18,12 +18,45 @@ def operation_names() -> List[str]:
     return sorted(set(shapes.operations()) & set(model.operation_names()))
 
 
+# Pattern formats this process has registered with Schemathesis (its registry is process-wide).
+_registered_formats: Dict[str, PatternKey] = {}
+
+
+def register_pattern_formats(formats: Dict[str, PatternKey]) -> None:
+    """Have Schemathesis draw each pattern format from ``conformance.strategies.text.matching``.
+
+    Each is deferred: only the patterns actually drawn from pay for parsing (building every
+    pattern of the shapes up front takes over a second). Names already registered are skipped:
+    every registration empties Schemathesis' strategy caches.
+    """
+    import schemathesis
+    from hypothesis import strategies as st
+
+    for name, key in formats.items():
+        if name in _registered_formats:
+            continue
+        schemathesis.openapi.format(name, st.deferred(_matching(key)))
+        _registered_formats[name] = key
+
+
+def _matching(key: PatternKey):
+    def build():  # st.deferred takes a plain function only
+        from conformance.strategies import text
+
+        return text.matching(*key)
+
+    return build
+
+
 @functools.lru_cache(maxsize=2)
 def load_api(operations: Optional[Tuple[str, ...]] = None):
     """The Schemathesis schema for ``operations`` (default: all), cached per process."""
     import schemathesis
 
-    document = openapi_document(operations if operations is not None else operation_names())
+    names = operations if operations is not None else operation_names()
+    document, formats = with_pattern_formats(openapi_document(names))
+    # Before any strategy is built: a registration clears Schemathesis' strategy caches.
+    register_pattern_formats(formats)
     # An explicit default config: a stray schemathesis.toml in the user's directory must not steer the suite.
     return schemathesis.openapi.from_dict(document, config=schemathesis.Config())
 
