@@ -20,6 +20,7 @@ Python means, and text of one class is a single native Hypothesis draw.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import random
 import re
@@ -49,6 +50,8 @@ _UNIVERSE_RANGES = (
     (0x10400, 0x1044F), (0x1F600, 0x1F64F),
 )
 UNIVERSE: str = "".join(chr(c) for lo, hi in _UNIVERSE_RANGES for c in range(lo, hi + 1))
+_UNIVERSE_SORTED: str = "".join(sorted(set(UNIVERSE)))
+_UNIVERSE_CODES: List[int] = [ord(c) for c in _UNIVERSE_SORTED]
 
 # Characters most likely to fall outside a pattern, tried first when a violation is wanted.
 PROBES = "\n \t/#-_.:@*é\u2028\u00a0\x00A9z\U0001f600"
@@ -102,7 +105,8 @@ def _class_chars(items, flags: int) -> FrozenSet[str]:
             chars.add(chr(value))
         elif op is sre.RANGE:
             lo, hi = value
-            chars.update(c for c in UNIVERSE if lo <= ord(c) <= hi)
+            # Classes translated from \p{..} hold hundreds of ranges: bisect the sorted universe, not scan it.
+            chars.update(_UNIVERSE_SORTED[bisect.bisect_left(_UNIVERSE_CODES, lo):bisect.bisect_right(_UNIVERSE_CODES, hi)])
         elif op is sre.CATEGORY:
             chars |= _category_chars(value)
         else:
