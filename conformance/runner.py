@@ -73,7 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seed of every generated example; the same seed replays the same run (default: random, "
                              "printed at the end)")
     parser.add_argument("--max-examples", type=_positive_int, default=None, metavar="N",
-                        help="examples per property and state machine: more finds more, takes longer (default 20)")
+                        help="examples per property and state machine: more finds more, takes longer (default 50)")
     parser.add_argument("-n", "--workers", type=_workers, default=None, metavar="N",
                         help="run on N processes (pytest-xdist), or 'auto'; results are the same")
     parser.add_argument("-m", dest="markexpr", default=None, metavar="EXPR",
