@@ -1,6 +1,6 @@
 """Suite overhead: the conformance run's requests/s against a raw boto3 loop making the same calls.
 
-For each target (default: reference, moto, and "served": the reference target over loopback HTTP):
+For each target (default: reference, moto):
 1. run the default suite in this process (as ``sagemaker-conformance run --target T`` does) while
    botocore's history recorder captures every call (operation, parameters, the body sent);
 2. on a fresh target of the same kind, replay exactly those calls in a plain loop
@@ -19,7 +19,6 @@ import argparse
 import os
 import sys
 import time
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
@@ -100,32 +99,6 @@ def profile_breakdown(profile) -> List[Tuple[str, float]]:
     return sorted(totals.items(), key=lambda item: -item[1])
 
 
-# "served": the reference target behind a loopback HTTP server (as 'sagemaker-conformance serve' runs it),
-# the way emulators and proxies are tested. Its clock runs this much faster than the wall's, and the
-# suite runs one example at a time there, so both sides make the same requests one after another.
-SERVED_TIME_SCALE = 0.0001
-SERVED_SUITE_ARGS = [f"--time-scale={SERVED_TIME_SCALE}", "--concurrency=1"]
-
-
-@contextmanager
-def served_reference():
-    """The reference target's URL, served from a thread of this process."""
-    import logging
-    import threading
-
-    from conformance.emulator.serve import make_server, url_of
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, time_scale=SERVED_TIME_SCALE)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield url_of(server)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def default_run_args(target: str) -> List[str]:
     """The pytest arguments ``sagemaker-conformance run --target T -q`` uses."""
     from conformance import runner
@@ -160,14 +133,14 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], 
     return capture.calls, phase, session, timer.outcomes
 
 
-def replay(target: str, calls: List[Call], time_scale: Optional[float] = None) -> float:
+def replay(target: str, calls: List[Call]) -> float:
     """The same calls in a plain loop on a fresh target; errors are answers too, so they are kept going past."""
     from botocore.exceptions import ClientError
 
     from conformance.fuzz.transport import AwsJsonTransport
     from conformance.targets import make_target
 
-    fresh = make_target(target, time_scale=time_scale)
+    fresh = make_target(target)
     try:
         client = fresh.client()
         raw = AwsJsonTransport(client)
@@ -189,8 +162,7 @@ def replay(target: str, calls: List[Call], time_scale: Optional[float] = None) -
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--targets", default="reference,moto,served",
-                        help="reference, moto (in-process) and served (the reference target over loopback HTTP)")
+    parser.add_argument("--targets", default="reference,moto")
     parser.add_argument("--max-examples", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="also print where the suite's CPU time goes")
@@ -209,14 +181,10 @@ def main(argv=None) -> int:
             import cProfile
 
             profile = cProfile.Profile()
-        served = target == "served"
-        with served_reference() if served else nullcontext(target) as suite_target:
-            calls, phase, session, outcomes = run_suite(suite_target, extra + (SERVED_SUITE_ARGS if served else []),
-                                                        profile)
+        calls, phase, session, outcomes = run_suite(target, extra, profile)
         if not calls:
             raise SystemExit(f"the suite made no calls against {target}")
-        with served_reference() if served else nullcontext(target) as fresh_target:
-            loop = replay(fresh_target, calls, SERVED_TIME_SCALE if served else None)
+        loop = replay(target, calls)
         ratio = phase / loop if loop > 0 else float("inf")
         worst = max(worst, ratio)
         print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
