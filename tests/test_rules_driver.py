@@ -122,3 +122,39 @@ def test_shrinking_stops_at_its_budget_and_reports_the_smallest_failure_found():
     assert full.failed_rules == ["tags.reserved-aws-prefix"] and "shrinking stopped" not in full.failures[0].message
     # The stop keeps the latest (smallest so far) failure: never longer than the first one found.
     assert failure.reproduction.count("\n") >= full.failures[0].reproduction.count("\n")
+
+
+def test_a_failure_whose_replays_draw_differently_is_still_reported_not_crashed():
+    """A real-time target can answer a replay differently, so the machine draws differently on it
+    (Hypothesis: FlakyStrategyDefinition); the failure the example showed is reported as found."""
+    from hypothesis import strategies as st
+    from hypothesis.errors import FlakyStrategyDefinition
+    from hypothesis.stateful import RuleBasedStateMachine, rule
+
+    from conformance.machines.driver import run_machine
+    from conformance.machines.session import Session
+
+    class Drifting(RuleBasedStateMachine):
+        examples = 0
+
+        def __init__(self, run):
+            super().__init__()
+            self.s = Session(run)
+            type(self).examples += 1
+
+        @rule(data=st.data())
+        def step(self, data):
+            if type(self).examples > 1:  # the target moved on: Hypothesis finds the replay drawing otherwise
+                raise FlakyStrategyDefinition("Inconsistent data generation!")
+            self.s.check("demo.first-example-fails", type(self).examples > 1, "only the first example fails")
+
+    target = make_target("reference")
+    recorder = Recorder()
+    try:
+        result = run_machine(Drifting, target, recorder, rule_ids=["demo.first-example-fails"], seed=1,
+                             max_examples=3, step_count=2)
+    finally:
+        target.close()
+    assert result.failed_rules == ["demo.first-example-fails"]
+    assert "not deterministic" in result.failures[0].message
+    assert recorder.status_of("demo.first-example-fails") is Status.FAILED
