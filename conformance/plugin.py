@@ -105,7 +105,7 @@ def pytest_addoption(parser) -> None:
                          "clock (e.g. the reference target served with --time-scale 0.001)")
     group.addoption("--concurrency", type=_concurrency, default=None, metavar="N",
                     help="examples run at once against a real-time target (URL, AWS), so that endpoint "
-                         "lifecycles wait together (default: all of a machine's for a URL, up to 16; 1 for AWS)")
+                         "lifecycles wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
     group.addoption("--known-failures", type=_known_failures_option, default=None, metavar="FILE",
                     help="rule ids (one per line, # comments) the target is known to fail: they xfail, so "
                          "only regressions fail the run")

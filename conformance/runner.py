@@ -89,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. 'sagemaker-conformance serve --time-scale 0.001')")
     parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N",
                         help="examples run at once against a real-time target (URL, AWS), so endpoint lifecycles "
-                             "wait together (default: all of a machine's for a URL, up to 16; 1 for AWS)")
+                             "wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
     parser.add_argument("--target-credentials", default=None, metavar="PROFILE",

@@ -29,7 +29,7 @@ from hypothesis.stateful import initialize
 
 # Shards run at once against a real-time URL target when --concurrency is not given: each holds
 # a few endpoints, so this bounds what the suite asks of an emulator at one time.
-MAX_DEFAULT_CONCURRENCY = 16
+MAX_DEFAULT_CONCURRENCY = 32
 
 Result = TypeVar("Result")
 
