@@ -124,7 +124,8 @@ def pytest_args(args: argparse.Namespace) -> List[str]:
     if args.allow_aws_costs:
         argv.append("--allow-aws-costs")
     if args.workers is not None:
-        argv += ["-n", args.workers]
+        # Machine parts differ in length: an idle worker takes pending ones from a busy one.
+        argv += ["-n", args.workers, "--dist", "worksteal"]
     if args.markexpr:
         argv += ["-m", args.markexpr]
     if args.keyword:
