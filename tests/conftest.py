@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -54,3 +55,18 @@ def served_reference():
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def shapes_copy(tmp_path, monkeypatch):
+    """A private copy of the committed shapes, installed as SHAPES_DIR for the test."""
+    from conformance import shapes
+
+    root = tmp_path / "shapes"
+    shutil.copytree(shapes.SHAPES_DIR, root)
+    monkeypatch.setattr(shapes, "SHAPES_DIR", root)
+    shapes._operation_document.cache_clear()
+    shapes._validator.cache_clear()
+    yield root
+    shapes._operation_document.cache_clear()
+    shapes._validator.cache_clear()

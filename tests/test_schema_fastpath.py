@@ -12,7 +12,6 @@ import decimal
 import enum
 import fractions
 import json
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -448,18 +447,6 @@ def test_every_committed_schema_compiles():
 
 
 # --- wiring in shapes.violations ---------------------------------------------------------------------
-
-@pytest.fixture
-def shapes_copy(tmp_path, monkeypatch):
-    root = tmp_path / "shapes"
-    shutil.copytree(shapes.SHAPES_DIR, root)
-    monkeypatch.setattr(shapes, "SHAPES_DIR", root)
-    shapes._operation_document.cache_clear()
-    shapes._validator.cache_clear()
-    yield root
-    shapes._operation_document.cache_clear()
-    shapes._validator.cache_clear()
-
 
 def test_valid_payloads_never_reach_jsonschema(monkeypatch):
     def no_jsonschema(*args):

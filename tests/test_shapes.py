@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pathlib
-import shutil
 import time
 
 import pytest
@@ -19,19 +18,6 @@ ENDPOINT = {"EndpointName": "ep-1", "EndpointConfigName": "cfg-1"}
 
 def kinds(found):
     return [(v.path, v.constraint) for v in found]
-
-
-@pytest.fixture
-def shapes_copy(tmp_path, monkeypatch):
-    """A private copy of the committed shapes, installed as SHAPES_DIR for the test."""
-    root = tmp_path / "shapes"
-    shutil.copytree(shapes.SHAPES_DIR, root)
-    monkeypatch.setattr(shapes, "SHAPES_DIR", root)
-    shapes._operation_document.cache_clear()
-    shapes._validator.cache_clear()
-    yield root
-    shapes._operation_document.cache_clear()
-    shapes._validator.cache_clear()
 
 
 # --- in sync, complete, well-formed ---------------------------------------------------------------
