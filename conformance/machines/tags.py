@@ -185,10 +185,12 @@ class TagsMachine(RuleBasedStateMachine):
             if listed is None:
                 return
             if overwritten:
-                once = all(self.last_listed_keys.count(k) == 1 for k in overwritten)
+                repeated = {k: self.last_listed_keys.count(k) for k in overwritten if self.last_listed_keys.count(k) != 1}
                 self.s.check("tags.add.overwrites-existing-key",
-                             once and all(listed.get(k) == current[k] for k in overwritten),
-                             f"AddTags overwriting {overwritten}: ListTags gives {_diff(listed, current)}")
+                             not repeated and all(listed.get(k) == current[k] for k in overwritten),
+                             f"AddTags overwriting {overwritten}: ListTags "
+                             + (f"lists these keys this many times {repeated}, and gives " if repeated else "gives ")
+                             + _diff(listed, current))
             self.s.check("tags.list.reflects-changes", listed == current, f"after AddTags {new}: {_diff(listed, current)}")
 
     @rule(data=st.data(), arn=arns, absent=st.booleans())
