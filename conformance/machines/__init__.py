@@ -16,8 +16,10 @@ only the step that met them and are recorded as not_implemented / target_error
 for the rules that step decides - never as a nonconformance.
 
 The shipped suite (``conformance.suite``) has one pytest test per machine,
-marked with the areas it decides: ``run_area(name, target, recorder, settings)``
-runs it and raises the failures (an exception group of ``RuleFailure``) for pytest.
+marked with the areas it decides, split into parts on a driven clock (see
+``shards.py``): ``run_area(name, target, recorder, settings, part=, parts=)``
+runs a part's shards and raises the failures (an exception group of
+``RuleFailure``) for pytest.
 """
 
 from __future__ import annotations
