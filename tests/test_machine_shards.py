@@ -77,21 +77,36 @@ def test_only_the_first_shard_runs_the_simplest_example():
 
 def test_shards_run_at_once_when_concurrency_allows_it():
     barrier = threading.Barrier(3, timeout=10)  # broken unless all three calls are in flight together
-    work = [lambda: barrier.wait() >= 0 for _ in range(3)]
+    work = [lambda stop: barrier.wait() >= 0 for _ in range(3)]
     assert sharding.run_all(work, concurrency=3) == [True, True, True]
     with pytest.raises(threading.BrokenBarrierError):
-        sharding.run_all([lambda: threading.Barrier(2, timeout=0.2).wait()], concurrency=1)
+        sharding.run_all([lambda stop: threading.Barrier(2, timeout=0.2).wait()], concurrency=1)
 
 
-def test_an_error_in_one_shard_is_raised_after_the_others_finished():
+def boom_now():
+    raise RuntimeError("shard broke")
+
+
+def test_an_error_in_one_shard_stops_the_others_and_is_raised_after_they_ended():
     finished = []
 
-    def boom():
+    waiting = threading.Event()
+
+    def boom(stop):
+        waiting.wait(timeout=60)
         raise RuntimeError("shard broke")
 
+    def patient(stop):  # a shard in a long wait ends as soon as it is told to
+        waiting.set()
+        finished.append(stop.wait(timeout=60))
+
     with pytest.raises(RuntimeError, match="shard broke"):
-        sharding.run_all([boom, lambda: finished.append(1)], concurrency=2)
-    assert finished == [1]
+        sharding.run_all([boom, patient], concurrency=2)
+    assert finished == [True]  # it was told, and finished before the error was raised
+    never_started = []
+    with pytest.raises(RuntimeError, match="shard broke"):  # shards still queued are not started
+        sharding.run_all([lambda stop: boom_now(), lambda stop: never_started.append(1)], concurrency=1)
+    assert never_started == []
 
 
 def test_concurrency_is_one_on_a_driven_clock_and_on_aws_unless_asked():
@@ -184,3 +199,34 @@ def test_a_failure_found_by_a_later_shard_prints_the_run_seed():
     assert failure.seed == 11 and "# seed 11\n" in failure.reproduction  # --seed=11 replays it, shards included
     assert recorder.rule_results([type("R", (), {"id": failure.rule_id, "area": "tags", "statement": "",
                                                  "operation": "AddTags", "member": ""})])[0].failures[0].seed == 11
+
+
+def test_the_error_that_ended_the_run_is_raised_not_a_shard_it_stopped():
+    started = threading.Barrier(2, timeout=30)
+
+    def stopped(stop):  # listed first, ends with ShardStopped once told
+        started.wait()
+        stop.wait(timeout=60)
+        raise sharding.ShardStopped("another shard ended the run")
+
+    def cause(stop):
+        started.wait()
+        raise RuntimeError("the target went away")
+
+    with pytest.raises(RuntimeError, match="went away"):
+        sharding.run_all([stopped, cause], concurrency=2)
+
+
+def test_a_stopped_shard_sends_nothing_more(served_reference):
+    from conformance.machines.session import RunContext, Session
+
+    target = make_target(served_reference, time_scale=0.001)
+    stop = threading.Event()
+    run = RunContext(target=target, recorder=Recorder(), seed=1, active=set(), stop=stop)
+    session = Session(run)
+    assert session.call("ListEndpoints").ok
+    stop.set()
+    with pytest.raises(sharding.ShardStopped):
+        session.call("ListEndpoints")
+    assert len(target.call_log.calls()) == 1
+    target.close()
