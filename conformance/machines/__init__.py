@@ -105,7 +105,7 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
     rules = decided_rules(machine_class) if rule_ids is None else tuple(rule_ids)
 
     def shard_runner(shard):
-        return lambda: run_machine(
+        return lambda stop: run_machine(
             machine_class,
             target,
             recorder,
@@ -116,6 +116,7 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
             shrink=shrink,
             skip_simplest=shard.index > 0,
             run_seed=seed,
+            stop=stop,
             **({"max_rounds": max_rounds} if max_rounds else {}),
         )
 

@@ -66,6 +66,7 @@ def run_machine(
     skip_simplest: bool = False,
     shrink_replays: Optional[int] = SHRINK_REPLAYS,
     run_seed: Optional[int] = None,
+    stop=None,
 ) -> MachineRun:
     """Run ``machine_class(run_context)`` until no enforced rule fails; record each failure once.
 
@@ -73,7 +74,7 @@ def run_machine(
     the shard's, and ``run_seed`` the one failures print (it replays the whole run, shards included).
     """
     run = RunContext(target=target, recorder=recorder, seed=seed if run_seed is None else run_seed,
-                     active=set(rule_ids), shrink_replays=shrink_replays)
+                     active=set(rule_ids), shrink_replays=shrink_replays, stop=stop)
     result = MachineRun(machine=machine_class.__name__)
     if skip_simplest:
         from conformance.machines.shards import skipping_simplest

@@ -85,6 +85,7 @@ class RunContext:
     failing: bool = False  # this round raised a RuleFailure: Hypothesis is shrinking it
     replays: int = 0
     last_failure: Optional[RuleFailure] = None  # the latest failing replay: the smallest found so far
+    stop: Any = None  # a threading.Event: another shard failed or the user pressed Ctrl-C (machines.shards)
 
     @property
     def budget_spent(self) -> bool:
@@ -122,6 +123,10 @@ class Session:
              **params: Any) -> Outcome:
         """Call ``operation``; ``judge_server_errors`` keeps a 5xx as an outcome (the step judges it)
         instead of a target error."""
+        if self.run.stop is not None and self.run.stop.is_set():
+            from conformance.machines.shards import ShardStopped
+
+            raise ShardStopped("another shard ended the run")
         method = getattr(self.run.client(service), xform_name(operation))
         try:
             response = method(**params)

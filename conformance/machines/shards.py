@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import functools
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Callable, List, Optional, TypeVar
 
@@ -74,16 +75,33 @@ def concurrency_for(target, requested: Optional[int], shards: int) -> int:
     return max(1, min(shards, MAX_DEFAULT_CONCURRENCY))
 
 
-def run_all(work: List[Callable[[], Result]], concurrency: int) -> List[Result]:
-    """Call each of ``work``, ``concurrency`` at a time; every call ends before the first error is raised."""
+class ShardStopped(KeyboardInterrupt):
+    """Ends a shard at its next request once the run is ending (Hypothesis lets it through, as Ctrl-C)."""
+
+
+def run_all(work: List[Callable[[threading.Event], Result]], concurrency: int) -> List[Result]:
+    """Call each of ``work`` with a stop event, ``concurrency`` at a time.
+
+    The first error (or Ctrl-C while waiting) sets the event, so that the other shards end at their
+    next request instead of finishing their examples (minutes each against AWS); then it is raised.
+    """
+    stop = threading.Event()
     if concurrency <= 1 or len(work) <= 1:
-        return [call() for call in work]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="conformance-shard") as pool:
-        futures = [pool.submit(call) for call in work]
-        errors = [future.exception() for future in futures]
-    for error in errors:
-        if error is not None:
-            raise error
+        return [call(stop) for call in work]
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="conformance-shard")
+    futures = [pool.submit(call, stop) for call in work]
+    try:
+        wait(futures, return_when=FIRST_EXCEPTION)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        if any(future.done() and future.exception() is not None for future in futures):
+            stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+    errors = [future.exception() for future in futures if not future.cancelled() and future.exception() is not None]
+    for error in sorted(errors, key=lambda error: isinstance(error, ShardStopped)):  # the cause first
+        raise error
     return [future.result() for future in futures]
 
 
