@@ -7,24 +7,22 @@ a pytest.UsageError, so both say the same thing.
 from __future__ import annotations
 
 
-def positive_int(text: str) -> int:
+def _integer_from(text: str, lowest: int, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise ValueError(f"expected a positive integer, not {text!r}")
+        value = lowest - 1
+    if value < lowest:
+        raise ValueError(f"expected {expected}, not {text!r}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return _integer_from(text, 1, "a positive integer")
 
 
 def seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise ValueError(f"expected a non-negative integer, not {text!r}")
-    return value
+    return _integer_from(text, 0, "a non-negative integer")
 
 
 def positive_float(text: str) -> float:

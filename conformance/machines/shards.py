@@ -48,19 +48,23 @@ def shard_seed(seed: Optional[int], machine: str, index: int) -> Optional[int]:
     return zlib.crc32(f"{seed}:{machine}:{index}".encode())
 
 
+def _split(total: int, count: int) -> List[int]:
+    """``total`` as ``count`` near-equal sizes (the larger first), never more sizes than ``total``."""
+    count = max(1, min(int(count), int(total)))
+    base, extra = divmod(int(total), count)
+    return [base + (1 if k < extra else 0) for k in range(count)]
+
+
 def plan(seed: Optional[int], machine: str, examples: int, count: int) -> List[Shard]:
     """``examples`` split over ``count`` shards (never more shards than examples)."""
-    count = max(1, min(int(count), int(examples)))
-    base, extra = divmod(int(examples), count)
-    return [Shard(k, shard_seed(seed, machine, k), base + (1 if k < extra else 0)) for k in range(count)]
+    return [Shard(k, shard_seed(seed, machine, k), size) for k, size in enumerate(_split(examples, count))]
 
 
 def part_of(shards: List[Shard], part: int, parts: int) -> List[Shard]:
     """The shards pytest item ``part`` of ``parts`` runs (near-equal slices, in order)."""
-    parts = max(1, min(parts, len(shards)))
-    size, extra = divmod(len(shards), parts)
-    start = part * size + min(part, extra)
-    return shards[start:start + size + (1 if part < extra else 0)]
+    sizes = _split(len(shards), parts)
+    start = sum(sizes[:part])
+    return shards[start:start + sizes[part]] if part < len(sizes) else []
 
 
 def concurrency_for(target, requested: Optional[int], shards: int) -> int:
