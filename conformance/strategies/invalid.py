@@ -27,9 +27,11 @@ ends in the broken key. Not generated: a union's exactly-one rule, unknown membe
 (botocore's serializer refuses them), documented cross-field rules (the domain
 strategies in ``deployment``, ``search`` and ``tags`` do those).
 
-Drawing picks a site, draws a valid payload in which the site's path exists
-(list index and map key drawn, unions holding just that member), and replaces
-the value there with a breaking one. Operations whose input has no site (no
+Drawing picks a site, builds a valid payload in which the site's path exists
+(list index and map key drawn, unions holding just that member) and replaces
+the value there with a breaking one. The valid surroundings come from one drawn
+seed (``seeded``: seed 0, where shrinking goes, is the smallest payload); the
+breaking value is drawn choice by choice. Operations whose input has no site (no
 members) cannot yield an invalid payload: ``invalid_input`` raises
 ``NoConstraintSite`` for them (see ``operations_without_sites``).
 """
@@ -45,6 +47,7 @@ from hypothesis import strategies as st
 
 from conformance import model
 from conformance.strategies import text
+from conformance.strategies.seeded import seeded
 from conformance.strategies.shapes import (
     by_shape_name,
     input_shape,
@@ -249,7 +252,7 @@ def _breaking_value(site: Site) -> st.SearchStrategy:
 
 def _sized_list(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
     low, high = size_bounds(shape)
-    item = shape_strategy(shape.member)
+    item = seeded(shape.member)
     if constraint is Constraint.MIN_LENGTH:
         return st.lists(item, max_size=low - 1)
     # max + 1 items: a few drawn ones repeated (the model never asks list items to be unique)
@@ -258,7 +261,7 @@ def _sized_list(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
 
 def _sized_map(shape: Shape, constraint: Constraint) -> st.SearchStrategy:
     low, high = size_bounds(shape)
-    keys, values = shape_strategy(shape.key), shape_strategy(shape.value)
+    keys, values = seeded(shape.key), seeded(shape.value)
     if constraint is Constraint.MIN_LENGTH:
         return st.dictionaries(keys, values, max_size=low - 1)
     # max + 1 distinct keys (hundreds, for some maps) from one drawn seed; a few drawn values repeated
@@ -291,22 +294,22 @@ def _with_value(draw, shapes: Sequence[Shape], steps: Sequence[Step], leaf) -> T
     shape, (kind, name) = shapes[0], steps[0]
     child, child_path = _with_value(draw, shapes[1:], steps[1:], leaf)
     if kind == "member":
-        value = {} if is_union(shape) else dict(draw(shape_strategy(shape)))
+        value = {} if is_union(shape) else dict(draw(seeded(shape)))
         value[name] = child
         return value, (name,) + child_path
     if kind == "item":
-        items = list(draw(shape_strategy(shape)))
+        items = list(draw(seeded(shape)))
         if not items:
             return [child], (0,) + child_path
         at = draw(st.integers(0, len(items) - 1))
         items[at] = child
         return items, (at,) + child_path
-    entries = dict(draw(shape_strategy(shape)))
+    entries = dict(draw(seeded(shape)))
     if kind == "key":  # the broken key takes an existing entry's place, so the size stays valid
-        value = entries.pop(draw(st.sampled_from(sorted(entries)))) if entries else draw(shape_strategy(shape.value))
+        value = entries.pop(draw(st.sampled_from(sorted(entries)))) if entries else draw(seeded(shape.value))
         entries[child] = value
         return entries, (child,)
-    key = draw(st.sampled_from(sorted(entries))) if entries else draw(shape_strategy(shape.key))
+    key = draw(st.sampled_from(sorted(entries))) if entries else draw(seeded(shape.key))
     entries[key] = child
     return entries, (key,) + child_path
 
@@ -315,7 +318,7 @@ def _with_value(draw, shapes: Sequence[Shape], steps: Sequence[Step], leaf) -> T
 def site_strategy(site: Site) -> st.SearchStrategy:
     """InvalidPayload strategy for one site (the payload root is the site's first shape)."""
     if site.constraint is Constraint.REQUIRED:
-        structure = shape_strategy(site.shape)
+        structure = seeded(site.shape)
 
         def leaf(draw):
             value = dict(draw(structure))

@@ -239,6 +239,22 @@ class RandomChooser:
         return self
 
 
+class ShortestChooser:
+    """The first character and the fewest repetitions everywhere: the simplest string a pattern allows."""
+
+    def integer(self, low: int, high: int) -> int:
+        return low
+
+    def char(self, node: Node) -> str:
+        return node.pool[0]
+
+    def run(self, node: Node, low: int, high: int) -> str:
+        return node.pool[0] * low
+
+    def for_repeats(self, count: int):
+        return self
+
+
 def _draw_run(choose, node: Node, low: int, high: int) -> str:
     """A run of one character class, ``low``..``high`` characters long."""
     if low > TILE_ABOVE:
@@ -337,6 +353,39 @@ def samples(regex: Optional[str], min_length: int, max_length: Optional[int], tr
         if fits(candidate) and candidate not in found:
             found.append(candidate)
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _one_string(regex: Optional[str], min_length: int, max_length: Optional[int]):
+    """(draw(rng), shortest): one string per call from a ``random.Random``, and the simplest one."""
+    top = INFINITE if max_length is None else max_length
+    node = parse(regex if regex is not None else r"[\s\S]*")
+    fits = checker(regex, min_length, max_length)
+    can_stretch = top <= TILE_ABOVE and top > max(min_length, node.low) + SOFT_EXTRA
+    shortest = _draw(ShortestChooser(), node, min_length, _target_high(node, min_length, top, False))
+    if not fits(shortest):  # a lookaround the shortest choices miss
+        found = samples(regex, min_length, max_length)
+        if not found:
+            raise UnsupportedRegex(f"no string of length {min_length}..{max_length} matches {regex!r}")
+        shortest = found[0]
+
+    def draw(rng: random.Random) -> str:
+        choose = RandomChooser(rng, short_runs=True)
+        for _ in range(8):
+            stretch = can_stretch and rng.random() < 0.125
+            candidate = _draw(choose, node, min_length, _target_high(node, min_length, top, stretch))
+            if fits(candidate):
+                return candidate
+        return shortest
+
+    return draw, shortest
+
+
+def random_string(regex: Optional[str], min_length: int, max_length: Optional[int],
+                  rng: Optional[random.Random]) -> str:
+    """A string ``matching`` could draw, built from ``rng`` without Hypothesis; ``rng=None``: the simplest one."""
+    draw, shortest = _one_string(regex, min_length, max_length)
+    return shortest if rng is None else draw(rng)
 
 
 def checker(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Callable[[str], bool]:

@@ -1,0 +1,57 @@
+"""``strategies.seeded``: valid values of any input shape from one seed; seed 0 is the smallest."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import find, settings
+
+from conformance import model, shapes
+from conformance.strategies.seeded import seeded, value
+from conformance.strategies.shapes import MAX_NESTING, input_shape
+
+OPERATIONS = [op for op in model.operation_names() if input_shape(op) is not None]
+SEEDS = (0, 1, 2, 3, 7, 2**32 - 1)
+
+
+def test_every_input_shape_gets_values_its_schema_accepts():
+    invalid = []
+    for operation in OPERATIONS:
+        for seed in SEEDS:
+            found = shapes.violations(operation, value(input_shape(operation), seed))
+            if found:
+                invalid.append((operation, seed, found[0].json_path, found[0].message[:80]))
+    assert not invalid, invalid[:5]
+
+
+def test_seed_zero_is_the_smallest_value():
+    for operation in OPERATIONS:
+        shape = input_shape(operation)
+        smallest = value(shape, 0)
+        assert set(smallest) <= set(shape.required_members), operation
+        if not shape.metadata.get("union"):
+            assert set(smallest) == {m for m in shape.required_members if m in shape.members}, operation
+
+
+def test_a_seed_always_gives_the_same_value_and_seeds_differ():
+    shape = input_shape("CreateEndpointConfig")
+    assert value(shape, 12345) == value(shape, 12345)
+    assert len({repr(value(shape, seed)) for seed in range(1, 30)}) > 20
+
+
+def _nesting(expression: dict) -> int:
+    subs = expression.get("SubExpressions") or []
+    return 1 + max((_nesting(sub) for sub in subs), default=0)
+
+
+def test_recursive_search_expressions_nest_at_most_max_nesting_deep():
+    shape = model.member_shape("Search", "SearchExpression")
+    depths = [_nesting(value(shape, seed)) for seed in range(1, 400)]
+    assert max(depths) <= MAX_NESTING
+    assert max(depths) >= 2  # the recursion is exercised, not always cut
+
+
+@pytest.mark.parametrize("operation", ["CreateModel", "CreateEndpointConfig", "Search"])
+def test_shrinking_a_seeded_value_ends_at_the_smallest(operation):
+    shape = input_shape(operation)
+    shrunk = find(seeded(shape), lambda v: True, settings=settings(database=None))
+    assert shrunk == value(shape, 0)
