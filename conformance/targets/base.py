@@ -16,6 +16,8 @@ import string
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+import functools
+
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -170,7 +172,9 @@ class Target:
         return client
 
     def _botocore_session(self) -> botocore.session.Session:
-        return botocore.session.Session()
+        session = botocore.session.Session()
+        session.register_component("data_loader", _shared_loader())
+        return session
 
     def _credentials(self, session) -> Tuple[str, str, Optional[str]]:
         """Dummy credentials unless a kind says otherwise: environment keys never leave for a non-AWS target."""
@@ -278,6 +282,12 @@ class Target:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_loader():
+    """One botocore data loader per process: each new session would parse the 2 MB SageMaker model again."""
+    return botocore.session.Session().get_component("data_loader")  # honours AWS_DATA_PATH
 
 
 def _cause(err: BaseException) -> str:

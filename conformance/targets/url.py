@@ -65,7 +65,7 @@ class UrlTarget(Target):
         return self.spec.url
 
     def _botocore_session(self) -> botocore.session.Session:
-        return self._session or botocore.session.Session()
+        return self._session or super()._botocore_session()
 
     def _credentials(self, session) -> Tuple[str, str, Optional[str]]:
         if self._session is None:
