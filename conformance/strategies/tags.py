@@ -10,6 +10,8 @@ Key/value lengths and the character class come from the model's ``TagKey``/``Tag
 from __future__ import annotations
 
 import functools
+import itertools
+import random
 import re
 import unicodedata
 from typing import Iterable, List, Optional, Tuple
@@ -74,16 +76,34 @@ def _tag_bounds(member: str) -> Tuple[int, int, str]:
 
 def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
     """Valid keys (model length and pattern, no reserved prefix) not among ``existing``."""
-    return _tag_keys(frozenset(existing))
+    taken = frozenset(existing)
+    return _any_tag_keys().map(lambda key: _unused(key, taken)) if taken else _any_tag_keys()
 
 
-@functools.lru_cache(maxsize=64)
-def _tag_keys(taken: frozenset) -> st.SearchStrategy[str]:
+@functools.lru_cache(maxsize=None)
+def _any_tag_keys() -> st.SearchStrategy[str]:
     low, high, pattern = _tag_bounds("Key")
     alphabet = class_pattern_alphabet(pattern)
     lengths = st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)),
                         st.text(alphabet, min_size=high, max_size=high))  # the model's longest key, now and then
-    return lengths.filter(lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX) and key not in taken)
+    return lengths.filter(lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX))
+
+
+def _unused(key: str, taken) -> str:
+    """``key``, or if it is taken the first of ``key-2``, ``key-3``… that is not (cut to fit the length limit).
+
+    Renaming rather than filtering: a rejected draw costs a whole new one, and fails health checks
+    when most short keys are taken.
+    """
+    if key not in taken:
+        return key
+    high = _tag_bounds("Key")[1]
+    for number in itertools.count(2):
+        suffix = f"-{number}"
+        candidate = key[: high - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")
 
 
 @functools.lru_cache(maxsize=None)
@@ -98,18 +118,35 @@ def _tag_list(keys: List[str], draw) -> List[dict]:
     return [{"Key": key, "Value": draw(tag_values())} for key in keys]
 
 
+_SEEDS = st.integers(0, 2**32 - 1)
+
+
+def _shuffled(items: list, seed: int) -> list:
+    """``items`` in an order fixed by ``seed``; seed 0 (where shrinking goes) keeps them as they are."""
+    if seed:
+        random.Random(seed).shuffle(items)
+    return items
+
+
 @st.composite
 def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tuple[str, ...]) -> List[dict]:
     limit = max_tags_per_resource()
     room = limit - len(set(existing_keys))
-    # AddTags may overwrite keys the resource has; those do not take room.
-    overwrite = draw(st.lists(st.sampled_from(existing_keys), unique=True, max_size=limit)) if existing_keys else []
     upper = min(max_size if max_size is not None else limit, limit)
+    # AddTags may overwrite keys the resource has; those do not take room.
+    overwrite: List[str] = []
+    if existing_keys:
+        count = draw(st.integers(0, min(len(existing_keys), upper)))
+        overwrite = _shuffled(list(existing_keys), draw(_SEEDS))[:count]
     fresh_max = max(0, min(room, upper - len(overwrite)))
     fresh_min = min(fresh_max, max(0, min_size - len(overwrite)))
-    fresh = draw(st.lists(tag_keys(existing_keys), min_size=fresh_min, max_size=fresh_max, unique=True))
-    keys = draw(st.permutations(overwrite + fresh))
-    return _tag_list(list(keys), draw)
+    taken = set(existing_keys)
+    fresh = []
+    for _ in range(draw(st.integers(fresh_min, fresh_max))):
+        key = _unused(draw(_any_tag_keys()), taken)
+        taken.add(key)
+        fresh.append(key)
+    return _tag_list(_shuffled(overwrite + fresh, draw(_SEEDS)), draw)
 
 
 def _fresh_names(count: int, existing_keys: Tuple[str, ...]) -> List[str]:
