@@ -10,7 +10,7 @@ For each target (default: reference, moto):
 The suite's rate is measured over its test phase (first test set-up to last teardown) and, for
 information, over the whole pytest session including collection.
 
-    python benchmarks/overhead.py [--targets reference,moto] [--max-examples N] [--seed N] [-- PYTEST_ARGS]
+    python benchmarks/overhead.py [--targets reference,moto] [--max-examples N] [--seed N] [--by-test] [-- PYTEST_ARGS]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 TARGET_RATIO = 1.3
 
@@ -30,6 +30,7 @@ class Call:
     operation: str
     params: dict
     body: Optional[bytes] = None
+    test: str = ""  # the pytest item that made the call
 
 
 @dataclass
@@ -37,11 +38,12 @@ class CallCapture:
     """botocore history handler: API_CALL gives (operation, params), the next HTTP_REQUEST its body."""
 
     calls: List[Call] = field(default_factory=list)
+    current_test: str = ""
     _awaiting_body: bool = False
 
     def emit(self, event_type, payload, source):
         if event_type == "API_CALL" and payload.get("service") == "sagemaker":
-            self.calls.append(Call(payload["operation"], dict(payload.get("params") or {})))
+            self.calls.append(Call(payload["operation"], dict(payload.get("params") or {}), test=self.current_test))
             self._awaiting_body = True
         elif event_type == "HTTP_REQUEST" and self._awaiting_body and self.calls:
             body = payload.get("body")
@@ -50,21 +52,35 @@ class CallCapture:
 
 
 class PhaseTimer:
-    """pytest plugin: wall time from the first test's set-up to the last test's teardown."""
+    """pytest plugin: wall time from the first test's set-up to the last test's teardown, and per test."""
 
-    def __init__(self) -> None:
+    def __init__(self, capture: Optional[CallCapture] = None) -> None:
         self.first: Optional[float] = None
         self.last: Optional[float] = None
         self.outcomes: dict = {}
+        self.per_test: Dict[str, float] = {}
+        self.capture = capture
+        self._item_started = 0.0
 
     def pytest_runtest_setup(self, item):
         if self.first is None:
             self.first = time.perf_counter()
+        self._item_started = time.perf_counter()
+        if self.capture is not None:
+            self.capture.current_test = _test_name(item.nodeid)
 
     def pytest_runtest_logreport(self, report):
         self.last = time.perf_counter()
+        if report.when == "teardown":
+            name = _test_name(report.nodeid)
+            self.per_test[name] = self.per_test.get(name, 0.0) + self.last - self._item_started
         if report.when == "call" or report.outcome != "passed":
             self.outcomes[report.outcome] = self.outcomes.get(report.outcome, 0) + 1
+
+
+def _test_name(nodeid: str) -> str:
+    """A machine's parts and the fuzzed operations are added up: one row per test function."""
+    return nodeid.rsplit("::", 1)[-1].split("[", 1)[0]
 
 
 # Where the suite's own time goes, by the package a function lives in (``--profile``).
@@ -108,11 +124,12 @@ def default_run_args(target: str) -> List[str]:
     return runner.pytest_args(parser.parse_args([f"--target={target}", "-q"]))
 
 
-def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], float, float, dict]:
+def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], float, float, dict, Dict[str, float]]:
     import pytest
     from botocore.history import get_global_history_recorder
 
-    capture, timer = CallCapture(), PhaseTimer()
+    capture = CallCapture()
+    timer = PhaseTimer(capture)
     history = get_global_history_recorder()
     history.add_handler(capture)
     history.enable()
@@ -130,11 +147,14 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], 
     phase = (timer.last or 0.0) - (timer.first or 0.0)
     if code not in (0, 1):  # 1: some rule failed, which is a finding, not a broken run
         raise SystemExit(f"the suite did not run against {target} (pytest exit {int(code)})")
-    return capture.calls, phase, session, timer.outcomes
+    return capture.calls, phase, session, timer.outcomes, timer.per_test
 
 
-def replay(target: str, calls: List[Call]) -> float:
-    """The same calls in a plain loop on a fresh target; errors are answers too, so they are kept going past."""
+def replay(target: str, calls: List[Call], per_test: Optional[Dict[str, float]] = None) -> float:
+    """The same calls in a plain loop on a fresh target; errors are answers too, so they are kept going past.
+
+    ``per_test`` (if given) receives each test's share of the loop time.
+    """
     from botocore.exceptions import ClientError
 
     from conformance.fuzz.transport import AwsJsonTransport
@@ -146,18 +166,25 @@ def replay(target: str, calls: List[Call]) -> float:
         raw = AwsJsonTransport(client)
         started = time.perf_counter()
         for call in calls:
-            if not call.params and call.body not in (None, b"", b"{}"):
-                raw.send(call.operation, call.body)  # the fuzzer's bytes, as it sent them
-                continue
-            try:
-                client._make_api_call(call.operation, call.params)
-            except (ClientError, NotImplementedError):
-                pass
-            except Exception:  # noqa: BLE001 - an in-process target crashing on replayed input still answered
-                pass
+            sent = time.perf_counter()
+            _send(client, raw, call, ClientError)
+            if per_test is not None:
+                per_test[call.test] = per_test.get(call.test, 0.0) + time.perf_counter() - sent
         return time.perf_counter() - started
     finally:
         fresh.close()
+
+
+def _send(client, raw, call: Call, client_error) -> None:
+    if not call.params and call.body not in (None, b"", b"{}"):
+        raw.send(call.operation, call.body)  # the fuzzer's bytes, as it sent them
+        return
+    try:
+        client._make_api_call(call.operation, call.params)
+    except (client_error, NotImplementedError):
+        pass
+    except Exception:  # noqa: BLE001 - an in-process target crashing on replayed input still answered
+        pass
 
 
 def main(argv=None) -> int:
@@ -166,6 +193,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-examples", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="also print where the suite's CPU time goes")
+    parser.add_argument("--by-test", action="store_true",
+                        help="also print each test's requests, suite seconds (set-up to teardown), loop seconds, ratio")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
     extra = [f"--seed={args.seed}", *args.pytest_args]
@@ -181,14 +210,21 @@ def main(argv=None) -> int:
             import cProfile
 
             profile = cProfile.Profile()
-        calls, phase, session, outcomes = run_suite(target, extra, profile)
+        calls, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
         if not calls:
             raise SystemExit(f"the suite made no calls against {target}")
-        loop = replay(target, calls)
+        loop_by_test: Dict[str, float] = {}
+        loop = replay(target, calls, loop_by_test)
         ratio = phase / loop if loop > 0 else float("inf")
         worst = max(worst, ratio)
         print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
               f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
+        if args.by_test:
+            for test, seconds in sorted(suite_by_test.items(), key=lambda item: -item[1]):
+                requests = sum(1 for call in calls if call.test == test)
+                looped = loop_by_test.get(test, 0.0)
+                share = f"{seconds / looped:>6.2f}" if looped > 0 else f"{'-':>6}"
+                print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share}")
         if profile is not None:
             breakdown = profile_breakdown(profile)
             total = sum(seconds for _, seconds in breakdown) or 1.0
