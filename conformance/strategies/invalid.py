@@ -47,7 +47,7 @@ from hypothesis import strategies as st
 
 from conformance import model
 from conformance.strategies import text
-from conformance.strategies.seeded import seeded
+from conformance.strategies.seeded import SEEDS, Builder, seeded
 from conformance.strategies.shapes import (
     by_shape_name,
     input_shape,
@@ -287,52 +287,51 @@ def _distinct_keys(key: Shape, count: int, seed: int) -> List[str]:
 
 # --- placing the value in an otherwise valid payload ------------------------------------------
 
-def _with_value(draw, shapes: Sequence[Shape], steps: Sequence[Step], leaf) -> Tuple[object, tuple]:
-    """A valid value of ``shapes[0]`` whose ``steps`` path exists, ending in ``leaf(draw)``; and the concrete path."""
+def _with_value(build: Builder, shapes: Sequence[Shape], steps: Sequence[Step], leaf: Tuple[object, tuple]) -> Tuple[object, tuple]:
+    """A valid value of ``shapes[0]`` whose ``steps`` path exists and ends in ``leaf`` (value, path below it);
+    and the concrete path. Everything around the path, list positions and map keys come from ``build``."""
     if not steps:
-        return leaf(draw)
+        return leaf
     shape, (kind, name) = shapes[0], steps[0]
-    child, child_path = _with_value(draw, shapes[1:], steps[1:], leaf)
+    child, child_path = _with_value(build, shapes[1:], steps[1:], leaf)
     if kind == "member":
-        value = {} if is_union(shape) else dict(draw(seeded(shape)))
+        value = {} if is_union(shape) else dict(build.build(shape))
         value[name] = child
         return value, (name,) + child_path
     if kind == "item":
-        items = list(draw(seeded(shape)))
+        items = list(build.build(shape))
         if not items:
             return [child], (0,) + child_path
-        at = draw(st.integers(0, len(items) - 1))
+        at = build.index(len(items))
         items[at] = child
         return items, (at,) + child_path
-    entries = dict(draw(seeded(shape)))
+    entries = dict(build.build(shape))
+    keys = sorted(entries)
     if kind == "key":  # the broken key takes an existing entry's place, so the size stays valid
-        value = entries.pop(draw(st.sampled_from(sorted(entries)))) if entries else draw(seeded(shape.value))
+        value = entries.pop(keys[build.index(len(keys))]) if entries else build.build(shape.value)
         entries[child] = value
         return entries, (child,)
-    key = draw(st.sampled_from(sorted(entries))) if entries else draw(seeded(shape.key))
+    key = keys[build.index(len(keys))] if entries else build.build(shape.key)
     entries[key] = child
     return entries, (key,) + child_path
 
 
 @functools.lru_cache(maxsize=None)
 def site_strategy(site: Site) -> st.SearchStrategy:
-    """InvalidPayload strategy for one site (the payload root is the site's first shape)."""
-    if site.constraint is Constraint.REQUIRED:
-        structure = seeded(site.shape)
-
-        def leaf(draw):
-            value = dict(draw(structure))
-            value.pop(site.member, None)
-            return value, (site.member,)
-    else:
-        breaking = _breaking_value(site)
-
-        def leaf(draw):
-            return draw(breaking), ()
+    """InvalidPayload strategy for one site (the payload root is the site's first shape): a seed for
+    the valid surroundings, then the breaking value."""
+    breaking = None if site.constraint is Constraint.REQUIRED else _breaking_value(site)
 
     @st.composite
     def build(draw) -> InvalidPayload:
-        payload, path = _with_value(draw, site.shapes, site.steps, leaf)
+        builder = Builder.from_seed(draw(SEEDS))
+        if breaking is None:
+            missing = dict(builder.build(site.shape))
+            missing.pop(site.member, None)
+            leaf: Tuple[object, tuple] = (missing, (site.member,))
+        else:
+            leaf = (draw(breaking), ())
+        payload, path = _with_value(builder, site.shapes, site.steps, leaf)
         return InvalidPayload(payload, path, site.constraint.value)
 
     return build()

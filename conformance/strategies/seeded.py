@@ -49,7 +49,7 @@ def seeded(shape: Shape) -> st.SearchStrategy:
 
 
 def value(shape: Shape, seed: int) -> Any:
-    return _Builder(random.Random(seed) if seed else None).build(shape)
+    return Builder.from_seed(seed).build(shape)
 
 
 @by_shape_name
@@ -66,12 +66,20 @@ def _enum_values(shape: Shape) -> tuple:
     return values
 
 
-class _Builder:
-    """One value; ``rng=None`` takes the smallest choice everywhere."""
+class Builder:
+    """Values from one seed; ``rng=None`` (seed 0) takes the smallest choice everywhere."""
 
     def __init__(self, rng: Optional[random.Random]) -> None:
         self.rng = rng
         self.open: Dict[str, int] = {}  # structures being built, by name: how deep each is nested
+
+    @classmethod
+    def from_seed(cls, seed: int) -> "Builder":
+        return cls(random.Random(seed) if seed else None)
+
+    def index(self, size: int) -> int:
+        """A position in a sequence of ``size`` (> 0) items; the first for seed 0."""
+        return 0 if self.rng is None else self.rng.randrange(size)
 
     def build(self, shape: Shape) -> Any:
         builder = getattr(self, f"_{shape.type_name}", None)

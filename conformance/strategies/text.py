@@ -355,37 +355,30 @@ def samples(regex: Optional[str], min_length: int, max_length: Optional[int], tr
     return found
 
 
+POOL_SIZE = 64  # distinct strings kept per (regex, lengths) for ``random_string``
+
+
 @functools.lru_cache(maxsize=None)
-def _one_string(regex: Optional[str], min_length: int, max_length: Optional[int]):
-    """(draw(rng), shortest): one string per call from a ``random.Random``, and the simplest one."""
+def _string_pool(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Tuple[Tuple[str, ...], str]:
+    """(pool, shortest): up to POOL_SIZE strings ``matching`` could draw, and the simplest one."""
     top = INFINITE if max_length is None else max_length
     node = parse(regex if regex is not None else r"[\s\S]*")
     fits = checker(regex, min_length, max_length)
-    can_stretch = top <= TILE_ABOVE and top > max(min_length, node.low) + SOFT_EXTRA
+    pool = tuple(samples(regex, min_length, max_length, tries=POOL_SIZE, seed=1))
     shortest = _draw(ShortestChooser(), node, min_length, _target_high(node, min_length, top, False))
     if not fits(shortest):  # a lookaround the shortest choices miss
-        found = samples(regex, min_length, max_length)
-        if not found:
+        if not pool:
             raise UnsupportedRegex(f"no string of length {min_length}..{max_length} matches {regex!r}")
-        shortest = found[0]
-
-    def draw(rng: random.Random) -> str:
-        choose = RandomChooser(rng, short_runs=True)
-        for _ in range(8):
-            stretch = can_stretch and rng.random() < 0.125
-            candidate = _draw(choose, node, min_length, _target_high(node, min_length, top, stretch))
-            if fits(candidate):
-                return candidate
-        return shortest
-
-    return draw, shortest
+        shortest = min(pool, key=len)
+    return pool or (shortest,), shortest
 
 
 def random_string(regex: Optional[str], min_length: int, max_length: Optional[int],
                   rng: Optional[random.Random]) -> str:
-    """A string ``matching`` could draw, built from ``rng`` without Hypothesis; ``rng=None``: the simplest one."""
-    draw, shortest = _one_string(regex, min_length, max_length)
-    return shortest if rng is None else draw(rng)
+    """A string ``matching`` could draw, picked by ``rng`` from a fixed pool (building strings
+    character by character costs more than the request they go in); ``rng=None``: the simplest one."""
+    pool, shortest = _string_pool(regex, min_length, max_length)
+    return shortest if rng is None else rng.choice(pool)
 
 
 def checker(regex: Optional[str], min_length: int, max_length: Optional[int]) -> Callable[[str], bool]:
