@@ -355,7 +355,7 @@ def samples(regex: Optional[str], min_length: int, max_length: Optional[int], tr
     return found
 
 
-POOL_SIZE = 64  # distinct strings kept per (regex, lengths) for ``random_string``
+POOL_SIZE = 16  # distinct strings kept per (regex, lengths) for ``random_string``: built once, when first asked
 
 
 @functools.lru_cache(maxsize=None)
