@@ -115,7 +115,8 @@ def _replay(reproduction: str, url: str, tmp_path: Path):
 
 def test_faulted_reference_run_reports_failures_whose_reproduction_reproduces(tmp_path):
     directory = tmp_path / "faulted"
-    result = _run(directory, f"reference:{FAULT}", "tags", 3)
+    # 8 examples: 2 per part of the tags machine, enough for this seed to overwrite a key.
+    result = _run(directory, f"reference:{FAULT}", "tags", 8)
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     run = _check_reports(directory)
     assert run.verdict.value == "nonconformant" and run.target["name"] == f"reference:{FAULT}"

@@ -169,9 +169,11 @@ class TagsMachine(RuleBasedStateMachine):
     @rule(data=st.data(), arn=arns, overwrite=st.booleans())
     def add_tags(self, data, arn, overwrite):
         current = self.tags[arn]
-        new = data.draw(tags(min_size=1, max_size=6, existing_keys=list(current)), label="Tags")
-        value = data.draw(tag_values(), label="overwriting value")
         run_keys = {t["Key"] for t in self.run_tags}
+        # The run's own keys last: the simplest draws overwrite the keys this machine added.
+        existing = sorted(current, key=lambda key: key in run_keys)
+        new = data.draw(tags(min_size=1, max_size=6, existing_keys=existing), label="Tags")
+        value = data.draw(tag_values(), label="overwriting value")
         new = [t for t in new if t["Key"] not in run_keys] or [{"Key": "sagemaker-conformance:tagged", "Value": ""}]
         own = [k for k in current if k not in run_keys and k not in {t["Key"] for t in new}]
         if overwrite and own:  # make sure existing keys get overwritten now and then

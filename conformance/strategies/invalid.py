@@ -27,7 +27,8 @@ ends in the broken key. Not generated: a union's exactly-one rule, unknown membe
 (botocore's serializer refuses them), documented cross-field rules (the domain
 strategies in ``deployment``, ``search`` and ``tags`` do those).
 
-Drawing picks a site, builds a valid payload in which the site's path exists
+Drawing picks a kind of constraint, then a site of that kind (rare kinds are
+broken as often as common ones), builds a valid payload in which the site's path exists
 (list index and map key drawn, unions holding just that member) and replaces
 the value there with a breaking one. The valid surroundings come from one drawn
 seed (``seeded``: seed 0, where shrinking goes, is the smallest payload); the
@@ -355,10 +356,17 @@ def _invalid_input(operation: str, wanted: Optional[frozenset]) -> st.SearchStra
     if not sites:
         kinds = ", ".join(sorted(c.value for c in wanted)) if wanted else "any"
         raise NoConstraintSite(f"{operation}: the input has no constraint site ({kinds}) a payload can break alone")
-    chosen = st.integers(0, len(sites) - 1)
+    # The kind of constraint first, then a site of that kind: rare kinds (an operation's few enums
+    # among hundreds of lengths and patterns) are broken as often as common ones.
+    by_kind: dict = {}
+    for site in sites:
+        by_kind.setdefault(site.constraint, []).append(site)
+    groups = [tuple(by_kind[kind]) for kind in Constraint if kind in by_kind]
+    kinds = st.integers(0, len(groups) - 1)
 
     @st.composite
     def payloads(draw) -> InvalidPayload:
-        return draw(site_strategy(sites[draw(chosen)]))
+        group = groups[draw(kinds)]
+        return draw(site_strategy(group[draw(st.integers(0, len(group) - 1))]))
 
     return payloads()
