@@ -63,7 +63,7 @@ class UnsupportedRegex(ValueError):
 
 @dataclass(frozen=True)
 class Node:
-    kind: str  # "chars" | "seq" | "alt" | "rep" | "empty"
+    kind: str  # "chars" | "lit" (fixed text, in ``pool``) | "seq" | "alt" | "rep" | "empty"
     low: int  # shortest string this part can produce
     high: int  # longest (INFINITE when unbounded)
     chars: FrozenSet[str] = frozenset()
@@ -118,8 +118,27 @@ def _class_chars(items, flags: int) -> FrozenSet[str]:
     return frozenset(c for c in chars if c in UNIVERSE)
 
 
+def _is_literal(node: Node) -> bool:
+    return node.kind == "lit" or (node.kind == "chars" and len(node.chars) == 1)
+
+
+def _literal(nodes: List[Node]) -> Node:
+    text = "".join(n.pool for n in nodes)
+    return Node("lit", len(text), len(text), chars=frozenset(text), pool=text)
+
+
 def _seq(children: List[Node]) -> Node:
     children = [c for c in children if c.kind != "empty"]
+    # Runs of fixed characters ("arn:aws:") are one literal: nothing to choose, so no draw.
+    merged: List[Node] = []
+    for child in children:
+        if _is_literal(child) and merged and _is_literal(merged[-1]):
+            merged[-1] = _literal([merged[-1], child])
+        elif _is_literal(child):
+            merged.append(_literal([child]))
+        else:
+            merged.append(child)
+    children = merged
     if not children:
         return EMPTY
     if len(children) == 1:
@@ -269,6 +288,8 @@ def _draw(choose, node: Node, low: int, high: int) -> str:
     if low > high:  # the budget cannot be met: stay valid for this part, the final check decides
         low, high = node.low, max(node.low, min(high, node.high))
     kind = node.kind
+    if kind == "lit":
+        return node.pool
     if kind == "chars":
         return choose.char(node)
     if kind == "empty":
