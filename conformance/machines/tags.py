@@ -21,7 +21,8 @@ from conformance.machines import resources
 from conformance.machines.session import Session
 from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
-from conformance.strategies.tags import tag_keys, tag_values, tags
+from conformance.strategies.seeded import SEEDS
+from conformance.strategies.tags import seeded_tag, tag_keys, tag_values, tags
 
 PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
 KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
@@ -42,10 +43,9 @@ INVALID_TAG_KINDS = {
 @st.composite
 def invalid_tags(draw, kind: str, existing: Dict[str, str]) -> List[dict]:
     """An AddTags ``Tags`` list breaking exactly the constraint ``kind``."""
-    key = draw(tag_keys(existing))
-    value = draw(tag_values())
+    key, value = seeded_tag(draw(SEEDS), existing)  # the broken part below is what is drawn with care
     if kind == "duplicate-key":
-        return [{"Key": key, "Value": value}, {"Key": key, "Value": value + "x"}]
+        return [{"Key": key, "Value": value}, {"Key": key, "Value": value[:VALUE_MAX - 1] + "x"}]  # still valid
     if kind == "reserved-prefix":
         prefix = draw(st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()]))
         return [{"Key": (prefix + key)[:KEY_MAX], "Value": value}]

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 from conformance import model
 from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
+from conformance.patterns import translate
+from conformance.strategies import text
 from conformance.violation import Constraint, InvalidPayload
 
 # \p{X} classes inside a model pattern -> Unicode general categories Hypothesis understands.
@@ -114,11 +116,30 @@ def tag_values() -> st.SearchStrategy[str]:
                                                                                      max_size=high))
 
 
-def _tag_list(keys: List[str], draw) -> List[dict]:
-    return [{"Key": key, "Value": draw(tag_values())} for key in keys]
-
-
 _SEEDS = st.integers(0, 2**32 - 1)
+
+
+def _pooled(member: str, rng: Optional[random.Random]) -> str:
+    """A valid ``Key`` or ``Value`` from ``text``'s fixed pool for the model's pattern (rng=None: the simplest)."""
+    low, high, pattern = _tag_bounds(member)
+    return text.random_string(translate(pattern), low, high, rng)
+
+
+def seeded_tag(seed: int, existing: Iterable[str] = ()) -> Tuple[str, str]:
+    """A valid (key, value) from one seed, for tags whose text is not what a check is about: the key is
+    not among ``existing`` and has no reserved prefix. Seed 0 gives the simplest pair."""
+    rng = random.Random(seed) if seed else None
+    key = _pooled("Key", rng)
+    if key.lower().startswith(RESERVED_TAG_PREFIX):
+        key = "k" + key[1:]
+    return _unused(key, frozenset(existing)), _pooled("Value", rng)
+
+
+def _tag_list(keys: List[str], draw) -> List[dict]:
+    """Tags with these keys; their values, which no check looks into, come from one drawn seed."""
+    seed = draw(_SEEDS)
+    rng = random.Random(seed) if seed else None
+    return [{"Key": key, "Value": _pooled("Value", rng)} for key in keys]
 
 
 def _shuffled(items: list, seed: int) -> list:
