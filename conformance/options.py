@@ -21,8 +21,11 @@ def positive_int(text: str) -> int:
     return _integer_from(text, 1, "a positive integer")
 
 
-def seed(text: str) -> int:
+def non_negative_int(text: str) -> int:
     return _integer_from(text, 0, "a non-negative integer")
+
+
+seed = non_negative_int
 
 
 def positive_float(text: str) -> float:

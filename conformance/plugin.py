@@ -59,6 +59,7 @@ def _usage_checked(parse, option: str):
 _seed = _usage_checked(options.seed, "--seed")
 _positive_int = _usage_checked(options.positive_int, "--max-examples")
 _concurrency = _usage_checked(options.positive_int, "--concurrency")
+_shrink_replays = _usage_checked(options.non_negative_int, "--shrink-replays")
 _positive_float = _usage_checked(options.positive_float, "--time-scale")
 
 
@@ -106,6 +107,9 @@ def pytest_addoption(parser) -> None:
     group.addoption("--concurrency", type=_concurrency, default=None, metavar="N",
                     help="examples run at once against a real-time target (URL, AWS), so that endpoint "
                          "lifecycles wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
+    group.addoption("--shrink-replays", type=_shrink_replays, default=None, metavar="N",
+                    help="replays a machine's failure may use to shrink to a smaller example; 0 reports it as "
+                         "found (default 40; fewer make a run against a failing target faster)")
     group.addoption("--known-failures", type=_known_failures_option, default=None, metavar="FILE",
                     help="rule ids (one per line, # comments) the target is known to fail: they xfail, so "
                          "only regressions fail the run")
@@ -127,6 +131,7 @@ class Settings:
     known_failures: FrozenSet[str]
     run_id: str
     concurrency: Optional[int] = None
+    shrink_replays: Optional[int] = None  # None: the driver's default (machines.driver.SHRINK_REPLAYS)
 
     def hypothesis_settings(self, **overrides):
         """Settings for a property or state machine: the run's example budget, no deadline, no database."""
@@ -180,6 +185,7 @@ class _State:
             known_failures=read_known_failures(path) if path else frozenset(),
             run_id=self.run_id,
             concurrency=config.getoption("concurrency"),
+            shrink_replays=config.getoption("shrink_replays"),
         )
 
     def get_recorder(self):

@@ -53,6 +53,7 @@ def argparse_type(parse):
 
 _seed = argparse_type(options.seed)
 _positive_int = argparse_type(options.positive_int)
+_non_negative_int = argparse_type(options.non_negative_int)
 _workers = argparse_type(options.workers)
 _time_scale = argparse_type(options.positive_float)
 
@@ -90,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N",
                         help="examples run at once against a real-time target (URL, AWS), so endpoint lifecycles "
                              "wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
+    parser.add_argument("--shrink-replays", type=_non_negative_int, default=None, metavar="N",
+                        help="replays a failure may use to shrink to a smaller example; 0 reports it as found "
+                             "(default 40; fewer make a run against a failing target faster)")
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
     parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
@@ -118,7 +122,8 @@ def pytest_args(args: argparse.Namespace) -> List[str]:
     for option, value in (("--seed", args.seed), ("--max-examples", args.max_examples),
                           ("--time-scale", args.time_scale), ("--known-failures", args.known_failures),
                           ("--target-credentials", args.target_credentials),
-                          ("--concurrency", getattr(args, "concurrency", None))):
+                          ("--concurrency", getattr(args, "concurrency", None)),
+                          ("--shrink-replays", getattr(args, "shrink_replays", None))):
         if value is not None:
             argv.append(f"{option}={value}")
     if args.allow_aws_costs:

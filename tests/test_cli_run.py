@@ -24,7 +24,8 @@ def test_run_help_documents_every_option_with_examples():
     result = cli("run", "--help")
     assert result.returncode == 0
     for option in ("--target", "--report-dir", "--seed", "--max-examples", "-n", "-m", "-k", "--known-failures",
-                   "--time-scale", "--allow-aws-costs", "--target-credentials", "--pytest-args"):
+                   "--time-scale", "--shrink-replays", "--concurrency", "--allow-aws-costs", "--target-credentials",
+                   "--pytest-args"):
         assert f" {option} " in result.stdout or f" {option}," in result.stdout, option
     assert "examples:" in result.stdout and "sagemaker-conformance run --target moto" in result.stdout
     assert "exit status: 0 conformant, 1 a rule failed, 2 usage or target error" in result.stdout
@@ -37,11 +38,12 @@ def test_run_translates_its_options_to_the_plugins(tmp_path):
     runner.add_arguments(parser)
     args = parser.parse_args(["--target", "moto", "--seed", "5", "--max-examples", "3", "-n", "2", "-m", "tags",
                               "-k", "endpoint.create", "--known-failures", str(known), "--time-scale", "0.01",
+                              "--shrink-replays", "0", "--concurrency", "4",
                               "--report-dir", str(tmp_path / "out"), "--pytest-args=-x --tb=short"])
     argv = runner.pytest_args(args)
     assert argv[:2] == ["--pyargs", "conformance.suite"]
-    for expected in ("--target=moto", "--seed=5", "--max-examples=3", "--time-scale=0.01",
-                     f"--known-failures={known}", f"--report-dir={tmp_path / 'out'}", "-x", "--tb=short"):
+    for expected in ("--target=moto", "--seed=5", "--max-examples=3", "--time-scale=0.01", "--shrink-replays=0",
+                     "--concurrency=4", f"--known-failures={known}", f"--report-dir={tmp_path / 'out'}", "-x", "--tb=short"):
         assert expected in argv
     assert argv[argv.index("-n") + 1] == "2" and argv[argv.index("-m") + 1] == "tags"
     assert argv[argv.index("-k") + 1] == "endpoint.create"

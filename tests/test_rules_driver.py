@@ -158,3 +158,29 @@ def test_a_failure_whose_replays_draw_differently_is_still_reported_not_crashed(
     assert result.failed_rules == ["demo.first-example-fails"]
     assert "not deterministic" in result.failures[0].message
     assert recorder.status_of("demo.first-example-fails") is Status.FAILED
+
+
+def _requests_to_report(fault: str, shrink_replays):
+    """Run the tags machine against a faulted reference target: its failures, and the requests sent."""
+    from types import SimpleNamespace
+
+    target = make_target(f"reference:{fault}")
+    recorder = Recorder()
+    target.recorder = recorder
+    settings = SimpleNamespace(seed=3, max_examples=16, concurrency=None, shrink_replays=shrink_replays)
+    try:
+        result = run_area("tags", target, recorder, settings, raise_failures=False)
+    finally:
+        target.close()
+    return result, sum(recorder.snapshot()["requests"].values())
+
+
+def test_the_run_option_shrink_replays_bounds_shrinking_and_zero_reports_the_failure_as_found():
+    as_found, unshrunk_requests = _requests_to_report("tags-aws-prefix-allowed", 0)
+    shrunk, shrunk_requests = _requests_to_report("tags-aws-prefix-allowed", None)  # the default budget
+    assert "tags.reserved-aws-prefix" in as_found.failed_rules and "tags.reserved-aws-prefix" in shrunk.failed_rules
+    assert not any("shrinking stopped" in failure.message for failure in as_found.failures)
+    assert unshrunk_requests < shrunk_requests  # the replays shrinking sends are the difference
+    found = next(f for f in as_found.failures if f.rule_id == "tags.reserved-aws-prefix")
+    smallest = next(f for f in shrunk.failures if f.rule_id == "tags.reserved-aws-prefix")
+    assert smallest.reproduction.count("\n") <= found.reproduction.count("\n")

@@ -80,7 +80,7 @@ def parts_for(name: str, target_spec, max_examples: int) -> int:
 def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] = None,
              max_examples: Optional[int] = None, rule_ids: Optional[Iterable[str]] = None, shrink: bool = True,
              raise_failures: bool = True, max_rounds: Optional[int] = None, part: int = 0, parts: int = 1,
-             concurrency: Optional[int] = None):
+             concurrency: Optional[int] = None, shrink_replays: Optional[int] = None):
     """Run machine ``name`` against ``target``; raise its RuleFailures (grouped) unless ``raise_failures`` is False.
 
     The machine's examples are split into shards (``conformance.machines.shards``); this call runs
@@ -97,6 +97,11 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
             max_examples = examples_for(name, settings.max_examples)
         if concurrency is None:
             concurrency = getattr(settings, "concurrency", None)
+        if shrink_replays is None:
+            shrink_replays = getattr(settings, "shrink_replays", None)
+    if shrink_replays == 0:  # the failure as found: no shrink phase (and no budget for its final replay)
+        shrink, shrink_replays = False, None
+    budget = {} if shrink_replays is None else {"shrink_replays": shrink_replays}
     examples = max_examples or 5
     # On real time every example is a shard of its own, so that all of them can wait at once.
     per_part = 1 if getattr(target, "driven_clock", True) else examples
@@ -117,6 +122,7 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
             skip_simplest=shard.index > 0,
             run_seed=seed,
             stop=stop,
+            **budget,
             **({"max_rounds": max_rounds} if max_rounds else {}),
         )
 
