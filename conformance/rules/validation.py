@@ -6,6 +6,7 @@ misbehaves: every invalid payload (one labelled violation, from the spine's
 operation's committed output schema. A rejected request changes no state.
 """
 
+import functools
 import re
 
 from conformance.rules.catalogue import Rule, declare
@@ -43,6 +44,7 @@ OUTPUT_OPERATIONS = (
 )
 
 
+@functools.lru_cache(maxsize=None)  # asked for every response the suite checks
 def kebab(operation: str) -> str:
     """botocore's operation name as an id word: UpdateEndpointWeightsAndCapacities -> update-endpoint-weights-and-capacities."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", operation).lower()
