@@ -22,6 +22,11 @@ def _session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
+def data_loader():
+    """The process's botocore data loader: it parses each model file once, for the model and every client."""
+    return _session().get_component("data_loader")
+
+
 @functools.lru_cache(maxsize=None)
 def service_model(service: str = SERVICE_NAME) -> ServiceModel:
     return _session().get_service_model(service)

@@ -284,10 +284,12 @@ class Target:
         self.close()
 
 
-@functools.lru_cache(maxsize=None)
 def _shared_loader():
-    """One botocore data loader per process: each new session would parse the 2 MB SageMaker model again."""
-    return botocore.session.Session().get_component("data_loader")  # honours AWS_DATA_PATH
+    """One botocore data loader per process (the model's): each new session would parse the 2 MB
+    SageMaker model again."""
+    from conformance import model
+
+    return model.data_loader()
 
 
 def _cause(err: BaseException) -> str:
