@@ -4,7 +4,8 @@ For each target (default: reference, moto):
 1. run the default suite in this process (as ``sagemaker-conformance run --target T`` does) while
    botocore's history recorder captures every call (operation, parameters, the body sent);
 2. on a fresh target of the same kind, replay exactly those calls in a plain loop
-   (``client.<operation>(**params)``; the fuzzer's raw bodies are re-sent as raw bodies);
+   (``client.describe_endpoint(**params)``, botocore's public methods as a boto3 user calls
+   them; the fuzzer's raw bodies are re-sent as raw bodies);
 3. print both rates and their ratio (suite time / loop time for the same requests; target ≤ 1.3).
 
 The suite's rate is measured over its test phase (first test set-up to last teardown) and, for
@@ -177,11 +178,13 @@ def replay(target: str, calls: List[Call], per_test: Optional[Dict[str, float]] 
 
 
 def _send(client, raw, call: Call, client_error) -> None:
+    from botocore import xform_name
+
     if not call.params and call.body not in (None, b"", b"{}"):
         raw.send(call.operation, call.body)  # the fuzzer's bytes, as it sent them
         return
     try:
-        client._make_api_call(call.operation, call.params)
+        getattr(client, xform_name(call.operation))(**call.params)  # as a boto3 user writes it
     except (client_error, NotImplementedError):
         pass
     except Exception:  # noqa: BLE001 - an in-process target crashing on replayed input still answered
