@@ -52,6 +52,11 @@ def value(shape: Shape, seed: int) -> Any:
     return Builder.from_seed(seed).build(shape)
 
 
+def rng_for(seed: int) -> Optional[random.Random]:
+    """The generator a drawn seed stands for; None for seed 0, which means "the simplest choice everywhere"."""
+    return random.Random(seed) if seed else None
+
+
 @by_shape_name
 def _recursive_members(shape: Shape) -> frozenset:
     return frozenset(name for name, member in shape.members.items() if reaches(member, shape.name))
@@ -75,7 +80,7 @@ class Builder:
 
     @classmethod
     def from_seed(cls, seed: int) -> "Builder":
-        return cls(random.Random(seed) if seed else None)
+        return cls(rng_for(seed))
 
     def index(self, size: int) -> int:
         """A position in a sequence of ``size`` (> 0) items; the first for seed 0."""

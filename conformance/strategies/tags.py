@@ -10,7 +10,6 @@ Key/value lengths and the character class come from the model's ``TagKey``/``Tag
 from __future__ import annotations
 
 import functools
-import itertools
 import random
 import re
 import unicodedata
@@ -22,6 +21,7 @@ from conformance import model
 from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
 from conformance.patterns import translate
 from conformance.strategies import text
+from conformance.strategies.seeded import SEEDS, rng_for
 from conformance.violation import Constraint, InvalidPayload
 
 # \p{X} classes inside a model pattern -> Unicode general categories Hypothesis understands.
@@ -97,15 +97,12 @@ def _unused(key: str, taken) -> str:
     Renaming rather than filtering: a rejected draw costs a whole new one, and fails health checks
     when most short keys are taken.
     """
-    if key not in taken:
-        return key
     high = _tag_bounds("Key")[1]
-    for number in itertools.count(2):
-        suffix = f"-{number}"
-        candidate = key[: high - len(suffix)] + suffix
-        if candidate not in taken:
-            return candidate
-    raise AssertionError("unreachable")
+    candidate, number = key, 1
+    while candidate in taken:
+        number += 1
+        candidate = key[: high - len(f"-{number}")] + f"-{number}"
+    return candidate
 
 
 @functools.lru_cache(maxsize=None)
@@ -114,9 +111,6 @@ def tag_values() -> st.SearchStrategy[str]:
     alphabet = class_pattern_alphabet(pattern)
     return st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)), st.text(alphabet, min_size=high,
                                                                                      max_size=high))
-
-
-_SEEDS = st.integers(0, 2**32 - 1)
 
 
 def _pooled(member: str, rng: Optional[random.Random]) -> str:
@@ -128,7 +122,7 @@ def _pooled(member: str, rng: Optional[random.Random]) -> str:
 def seeded_tag(seed: int, existing: Iterable[str] = ()) -> Tuple[str, str]:
     """A valid (key, value) from one seed, for tags whose text is not what a check is about: the key is
     not among ``existing`` and has no reserved prefix. Seed 0 gives the simplest pair."""
-    rng = random.Random(seed) if seed else None
+    rng = rng_for(seed)
     key = _pooled("Key", rng)
     if key.lower().startswith(RESERVED_TAG_PREFIX):
         key = "k" + key[1:]
@@ -137,15 +131,15 @@ def seeded_tag(seed: int, existing: Iterable[str] = ()) -> Tuple[str, str]:
 
 def _tag_list(keys: List[str], draw) -> List[dict]:
     """Tags with these keys; their values, which no check looks into, come from one drawn seed."""
-    seed = draw(_SEEDS)
-    rng = random.Random(seed) if seed else None
+    rng = rng_for(draw(SEEDS))
     return [{"Key": key, "Value": _pooled("Value", rng)} for key in keys]
 
 
 def _shuffled(items: list, seed: int) -> list:
     """``items`` in an order fixed by ``seed``; seed 0 (where shrinking goes) keeps them as they are."""
-    if seed:
-        random.Random(seed).shuffle(items)
+    rng = rng_for(seed)
+    if rng is not None:
+        rng.shuffle(items)
     return items
 
 
@@ -158,7 +152,7 @@ def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tup
     overwrite: List[str] = []
     if existing_keys:
         count = draw(st.integers(0, min(len(existing_keys), upper)))
-        overwrite = _shuffled(list(existing_keys), draw(_SEEDS))[:count]
+        overwrite = _shuffled(list(existing_keys), draw(SEEDS))[:count]
     fresh_max = max(0, min(room, upper - len(overwrite)))
     fresh_min = min(fresh_max, max(0, min_size - len(overwrite)))
     taken = set(existing_keys)
@@ -167,7 +161,7 @@ def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tup
         key = _unused(draw(_any_tag_keys()), taken)
         taken.add(key)
         fresh.append(key)
-    return _tag_list(_shuffled(overwrite + fresh, draw(_SEEDS)), draw)
+    return _tag_list(_shuffled(overwrite + fresh, draw(SEEDS)), draw)
 
 
 def _fresh_names(count: int, existing_keys: Tuple[str, ...]) -> List[str]:
