@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from hypothesis import settings
+
+# CI (which sets CI, as .ci/run does) explores the same examples on every run: a failure there
+# reproduces with the same command. Locally each run draws afresh, and Hypothesis prints how to replay.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 class _NotSageMaker(BaseHTTPRequestHandler):
