@@ -76,3 +76,17 @@ def test_invalid_payloads_break_each_kind_of_constraint_about_equally_often():
     collect()
     # CreateModel states 15 enums among ~180 constraint sites: drawn by site, enums would be ~8% of payloads.
     assert kinds["enum"] >= 0.6 * sum(kinds.values()) / len(kinds), kinds
+
+
+def test_the_smallest_map_still_has_its_minimum_of_distinct_keys():
+    from botocore.model import ShapeResolver
+
+    resolver = ShapeResolver({
+        "Labels": {"type": "map", "key": {"shape": "Label"}, "value": {"shape": "Text"}, "min": 3, "max": 5},
+        "Label": {"type": "string", "min": 1, "max": 8, "pattern": "^[a-z]+$"},
+        "Text": {"type": "string"},
+    })
+    labels = resolver.get_shape_by_name("Labels")
+    for seed in (0, 1, 2):
+        built = value(labels, seed)
+        assert 3 <= len(built) <= 5 and all(key.isalpha() and key.islower() for key in built)

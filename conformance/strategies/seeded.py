@@ -126,14 +126,14 @@ class Builder:
         low, high = size_bounds(shape)
         wanted = self._between(low, capped(low, high))
         out: dict = {}
-        for _ in range(DISTINCT_KEY_TRIES * max(wanted, 1)):
+        for attempt in range(DISTINCT_KEY_TRIES * max(wanted, 1)):
             if len(out) >= wanted:
                 break
-            key = self.build(shape.key)
+            # Keys must differ: past the first, the smallest value's keys come from fixed seeds.
+            source = self if self.rng is not None or not out else Builder(random.Random(attempt))
+            key = source.build(shape.key)
             if key not in out:
                 out[key] = self.build(shape.value)
-            elif self.rng is None:  # the smallest key is taken: the next ones come from a fixed seed
-                self.rng = random.Random(len(out))
         if len(out) < low:
             raise UnsupportedShape(f"{shape.name}: could not find {low} distinct keys")
         return out
