@@ -42,3 +42,10 @@ def workers(text: str) -> str:
     if text == "auto" or (text.isdigit() and int(text) >= 0):
         return text
     raise ValueError(f"expected a number of worker processes or 'auto', not {text!r}")
+
+
+# Help for the options that ``sagemaker-conformance run`` passes through to the pytest plugin.
+CONCURRENCY_HELP = ("examples run at once against a real-time target (URL, AWS), so that endpoint lifecycles "
+                    "wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
+SHRINK_REPLAYS_HELP = ("replays a failure may use to shrink to a smaller example; 0 reports it as found "
+                       "(default 40; fewer make a run against a failing target faster)")

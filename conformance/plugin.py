@@ -104,12 +104,9 @@ def pytest_addoption(parser) -> None:
     group.addoption("--time-scale", type=_positive_float, default=None, metavar="X",
                     help="scale the suite's polling and timeouts by X, for a URL target that runs a scaled "
                          "clock (e.g. the reference target served with --time-scale 0.001)")
-    group.addoption("--concurrency", type=_concurrency, default=None, metavar="N",
-                    help="examples run at once against a real-time target (URL, AWS), so that endpoint "
-                         "lifecycles wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
+    group.addoption("--concurrency", type=_concurrency, default=None, metavar="N", help=options.CONCURRENCY_HELP)
     group.addoption("--shrink-replays", type=_shrink_replays, default=None, metavar="N",
-                    help="replays a machine's failure may use to shrink to a smaller example; 0 reports it as "
-                         "found (default 40; fewer make a run against a failing target faster)")
+                    help=options.SHRINK_REPLAYS_HELP)
     group.addoption("--known-failures", type=_known_failures_option, default=None, metavar="FILE",
                     help="rule ids (one per line, # comments) the target is known to fail: they xfail, so "
                          "only regressions fail the run")

@@ -88,12 +88,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-scale", type=_time_scale, default=None, metavar="X",
                         help="scale polling and timeouts by X for a URL target running a scaled clock "
                              "(e.g. 'sagemaker-conformance serve --time-scale 0.001')")
-    parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N",
-                        help="examples run at once against a real-time target (URL, AWS), so endpoint lifecycles "
-                             "wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
+    parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N", help=options.CONCURRENCY_HELP)
     parser.add_argument("--shrink-replays", type=_non_negative_int, default=None, metavar="N",
-                        help="replays a failure may use to shrink to a smaller example; 0 reports it as found "
-                             "(default 40; fewer make a run against a failing target faster)")
+                        help=options.SHRINK_REPLAYS_HELP)
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
     parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
