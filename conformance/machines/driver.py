@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, List, Optional
 
 from hypothesis import HealthCheck, Phase, Verbosity, seed as hypothesis_seed, settings as hypothesis_settings
-from hypothesis.errors import Flaky, FlakyFailure
+from hypothesis.errors import Flaky
 from hypothesis.stateful import get_state_machine_test
 
 from conformance.errors import RuleFailure

@@ -29,9 +29,11 @@ from conformance.strategies.shapes import (
     UnsupportedShape,
     by_shape_name,
     capped,
+    enum_values,
     is_union,
     number_bounds,
     reaches,
+    recursive_members,
     size_bounds,
     string_bounds,
     string_regex,
@@ -55,20 +57,6 @@ def value(shape: Shape, seed: int) -> Any:
 def rng_for(seed: int) -> Optional[random.Random]:
     """The generator a drawn seed stands for; None for seed 0, which means "the simplest choice everywhere"."""
     return random.Random(seed) if seed else None
-
-
-@by_shape_name
-def _recursive_members(shape: Shape) -> frozenset:
-    return frozenset(name for name, member in shape.members.items() if reaches(member, shape.name))
-
-
-@by_shape_name
-def _enum_values(shape: Shape) -> tuple:
-    fits = text.checker(string_regex(shape), *string_bounds(shape))
-    values = tuple(v for v in shape.enum if fits(v))
-    if not values:
-        raise UnsupportedShape(f"{shape.name}: no enum value satisfies its length/pattern")
-    return values
 
 
 class Builder:
@@ -109,7 +97,7 @@ class Builder:
             required = [name for name in shape.required_members if name in members]
             optional = [name for name in members if name not in required]
             if depth + 1 >= MAX_NESTING:  # the deepest level leaves out what would nest again
-                optional = [name for name in optional if name not in _recursive_members(shape)]
+                optional = [name for name in optional if name not in recursive_members(shape)]
             chosen = []
             if self.rng is not None and optional:
                 chosen = self.rng.sample(optional, self.rng.randint(0, min(MAX_OPTIONAL, len(optional))))
@@ -142,7 +130,7 @@ class Builder:
 
     def _string(self, shape: Shape) -> str:
         if shape.enum:
-            values = _enum_values(shape)
+            values = enum_values(shape)
             return values[0] if self.rng is None else self.rng.choice(values)
         low, high = string_bounds(shape)
         return text.random_string(string_regex(shape), low, high, self.rng)

@@ -115,7 +115,7 @@ class ShapeStrategies:
         Without a bound, a list of sub-expressions that is present half the time
         and holds one to four of them makes the expected size grow without limit.
         """
-        recursive = {name for name, member in shape.members.items() if reaches(member, shape.name)}
+        recursive = recursive_members(shape)
         if recursive & set(shape.required_members) or shape.type_name != "structure":
             raise UnsupportedShape(f"{shape.name}: recursion through a required member cannot end")
         members = shape.members
@@ -164,13 +164,9 @@ class ShapeStrategies:
     # --- scalars ----------------------------------------------------------------------------
 
     def _string(self, shape: Shape) -> st.SearchStrategy:
-        low, high = string_bounds(shape)
         if shape.enum:
-            fits = text.checker(string_regex(shape), low, high)
-            values = [value for value in shape.enum if fits(value)]
-            if not values:
-                raise UnsupportedShape(f"{shape.name}: no enum value satisfies its length/pattern")
-            return st.sampled_from(values)
+            return st.sampled_from(enum_values(shape))
+        low, high = string_bounds(shape)
         return text.matching(string_regex(shape), low, high)
 
     def _integer(self, shape: Shape) -> st.SearchStrategy:
@@ -213,6 +209,22 @@ def reaches(shape: Shape, name: str, seen=None) -> bool:
     if shape.type_name == "map":
         return reaches(shape.key, name, seen) or reaches(shape.value, name, seen)
     return False
+
+
+@by_shape_name
+def recursive_members(shape: Shape) -> frozenset:
+    """The members of a structure through which it contains itself (``SubExpressions``)."""
+    return frozenset(name for name, member in shape.members.items() if reaches(member, shape.name))
+
+
+@by_shape_name
+def enum_values(shape: Shape) -> tuple:
+    """The enum values of a string shape that also fit its length and pattern."""
+    fits = text.checker(string_regex(shape), *string_bounds(shape))
+    values = tuple(v for v in shape.enum if fits(v))
+    if not values:
+        raise UnsupportedShape(f"{shape.name}: no enum value satisfies its length/pattern")
+    return values
 
 
 def size_bounds(shape: Shape):

@@ -16,8 +16,6 @@ import string
 import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-import functools
-
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
