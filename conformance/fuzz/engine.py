@@ -19,6 +19,7 @@ from typing import Callable, Dict, List, Optional
 
 from conformance.fuzz.openapi import MEDIA_TYPE
 from conformance.fuzz.transport import AMZ_JSON, TARGET_PREFIX, AwsJsonTransport, Exchange
+from conformance.headroom import call_with_headroom
 from conformance.results import Failure, OperationResult, Status
 
 # Schemathesis' checks that decide an operation, by their registered names.
@@ -158,7 +159,7 @@ def fuzz_operation(
             raise _Stop()
 
     try:
-        run()
+        call_with_headroom(run)
     except _Stop:
         pass
     return outcome

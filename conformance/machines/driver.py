@@ -19,6 +19,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import get_state_machine_test
 
 from conformance.errors import RuleFailure
+from conformance.headroom import call_with_headroom
 from conformance.machines.session import RunContext, ShrinkBudgetSpent
 from conformance.results import Status
 
@@ -104,7 +105,7 @@ def run_machine(
         if seed is not None:
             test = hypothesis_seed(seed)(test)
         try:
-            test()
+            call_with_headroom(test)
         except RuleFailure as err:
             failure = err
         except (ShrinkBudgetSpent, Flaky) as err:
