@@ -184,3 +184,27 @@ def test_the_run_option_shrink_replays_bounds_shrinking_and_zero_reports_the_fai
     found = next(f for f in as_found.failures if f.rule_id == "tags.reserved-aws-prefix")
     smallest = next(f for f in shrunk.failures if f.rule_id == "tags.reserved-aws-prefix")
     assert smallest.reproduction.count("\n") <= found.reproduction.count("\n")
+
+
+def test_an_output_rule_already_failed_costs_no_more_schema_checks(monkeypatch):
+    """Once a target broke an operation's output rule, the rule is dropped: its answers are not validated again."""
+    from conformance import shapes
+    from conformance.errors import RuleFailure
+    from conformance.machines.session import RunContext, Session
+    from conformance.rules.validation import output_rule_id
+
+    validated = []
+    real = shapes.violations
+    monkeypatch.setattr(shapes, "violations", lambda operation, *a, **k: validated.append(operation) or real(operation, *a, **k))
+    wrong_type = {"EndpointName": 5, "EndpointArn": 5}
+    rule_id = output_rule_id("DescribeEndpoint")
+    target = make_target("reference")
+    try:
+        enforced = Session(RunContext(target=target, recorder=Recorder(), seed=0, active={rule_id}))
+        with pytest.raises(RuleFailure):
+            enforced.check_output("DescribeEndpoint", dict(wrong_type))
+        dropped = Session(RunContext(target=target, recorder=Recorder(), seed=0, active=set()))
+        dropped.check_output("DescribeEndpoint", dict(wrong_type))
+    finally:
+        target.close()
+    assert validated == ["DescribeEndpoint"]

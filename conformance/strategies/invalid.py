@@ -318,9 +318,11 @@ def _with_value(build: Builder, shapes: Sequence[Shape], steps: Sequence[Step], 
 
 
 @functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def site_strategy(site: Site) -> st.SearchStrategy:
     """InvalidPayload strategy for one site (the payload root is the site's first shape): a seed for
-    the valid surroundings, then the breaking value."""
+    the valid surroundings, then the breaking value. One per site: Hypothesis validates each new
+    strategy object on its first draw."""
     breaking = None if site.constraint is Constraint.REQUIRED else _breaking_value(site)
 
     @st.composite
