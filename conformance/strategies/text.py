@@ -385,7 +385,10 @@ def _string_pool(regex: Optional[str], min_length: int, max_length: Optional[int
     top = INFINITE if max_length is None else max_length
     node = parse(regex if regex is not None else r"[\s\S]*")
     fits = checker(regex, min_length, max_length)
-    pool = tuple(samples(regex, min_length, max_length, tries=POOL_SIZE, seed=1))
+    # Past TILE_ABOVE strings are tiles of a short run: a few are variety enough, and checking each
+    # (up to a megabyte against the pattern) is what costs.
+    tries = POOL_SIZE if min_length <= TILE_ABOVE else 2
+    pool = tuple(samples(regex, min_length, max_length, tries=tries, seed=1))
     shortest = _draw(ShortestChooser(), node, min_length, _target_high(node, min_length, top, False))
     if not fits(shortest):  # a lookaround the shortest choices miss
         if not pool:
