@@ -320,7 +320,6 @@ def _with_value(build: Builder, shapes: Sequence[Shape], steps: Sequence[Step], 
 
 
 @functools.lru_cache(maxsize=None)
-@functools.lru_cache(maxsize=None)
 def site_strategy(site: Site) -> st.SearchStrategy:
     """InvalidPayload strategy for one site (the payload root is the site's first shape): a seed for
     the valid surroundings, then the breaking value. One per site: Hypothesis validates each new
