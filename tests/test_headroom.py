@@ -5,12 +5,13 @@ more than one chunk; at one of them each leaf call crosses a boundary. A crossin
 whose first write is a page fault: counted with getrusage.
 """
 
-import resource
 import sys
 
 import pytest
 
 from conformance.headroom import call_with_headroom
+
+resource = pytest.importorskip("resource")  # page-fault counts: POSIX only
 
 pytestmark = pytest.mark.skipif(
     sys.implementation.name != "cpython" or sys.version_info < (3, 11),
