@@ -185,23 +185,25 @@ def _pattern_breaker(shape: Shape) -> Optional[st.SearchStrategy]:
     if outside and (high is None or high >= 1):
         # A character no part of the pattern can produce: inserted or swapped into a valid string.
         bad = st.sampled_from(sorted(outside, key=lambda c: (c not in text.PROBES, c)))
-
-        @st.composite
-        def spoiled(draw) -> str:
-            base = value(shape, draw(SEEDS))  # a valid string from a seed: what is drawn with care is the break
-            at_max = high is not None and len(base) >= high
-            if base and (at_max or draw(st.booleans())):  # swap one character: the length stays
-                at = draw(st.integers(0, len(base) - 1))
-                return base[:at] + draw(bad) + base[at + 1:]
-            at = draw(st.integers(0, len(base)))
-            return base[:at] + draw(bad) + base[at:]
-
-        return spoiled()
+        return _spoiled(shape, high, bad)
     # Every character can occur somewhere: break the structure instead (e.g. a leading "-").
     candidates = [s for s in _structural_candidates(regex, low, high) if fits_length(s) and not matches(s)]
     if not candidates:
         return None
     return st.sampled_from(candidates)
+
+
+# Module-level composites: applying @st.composite reads the function's source, ~0.1-1 ms each time.
+@st.composite
+def _spoiled(draw, shape: Shape, high: Optional[int], bad: st.SearchStrategy) -> str:
+    """A valid string (from a seed) with one character ``bad`` inserted, or swapped in at the length limit."""
+    base = value(shape, draw(SEEDS))  # what is drawn with care is the break
+    at_max = high is not None and len(base) >= high
+    if base and (at_max or draw(st.booleans())):  # swap one character: the length stays
+        at = draw(st.integers(0, len(base) - 1))
+        return base[:at] + draw(bad) + base[at + 1:]
+    at = draw(st.integers(0, len(base)))
+    return base[:at] + draw(bad) + base[at:]
 
 
 def _structural_candidates(regex: str, low: int, high: Optional[int]) -> List[str]:
@@ -325,20 +327,20 @@ def site_strategy(site: Site) -> st.SearchStrategy:
     the valid surroundings, then the breaking value. One per site: Hypothesis validates each new
     strategy object on its first draw."""
     breaking = None if site.constraint is Constraint.REQUIRED else _breaking_value(site)
+    return _site_payload(site, breaking)
 
-    @st.composite
-    def build(draw) -> InvalidPayload:
-        builder = Builder.from_seed(draw(SEEDS))
-        if breaking is None:
-            missing = dict(builder.build(site.shape))
-            missing.pop(site.member, None)
-            leaf: Tuple[object, tuple] = (missing, (site.member,))
-        else:
-            leaf = (draw(breaking), ())
-        payload, path = _with_value(builder, site.shapes, site.steps, leaf)
-        return InvalidPayload(payload, path, site.constraint.value)
 
-    return build()
+@st.composite
+def _site_payload(draw, site: Site, breaking: Optional[st.SearchStrategy]) -> InvalidPayload:
+    builder = Builder.from_seed(draw(SEEDS))
+    if breaking is None:
+        missing = dict(builder.build(site.shape))
+        missing.pop(site.member, None)
+        leaf: Tuple[object, tuple] = (missing, (site.member,))
+    else:
+        leaf = (draw(breaking), ())
+    payload, path = _with_value(builder, site.shapes, site.steps, leaf)
+    return InvalidPayload(payload, path, site.constraint.value)
 
 
 def invalid_input(operation: str, constraints: Optional[Sequence[str]] = None) -> st.SearchStrategy:
