@@ -208,3 +208,26 @@ def test_an_output_rule_already_failed_costs_no_more_schema_checks(monkeypatch):
     finally:
         target.close()
     assert validated == ["DescribeEndpoint"]
+
+
+def test_a_repeated_answer_is_not_validated_again_but_still_counts_as_a_decided_check(monkeypatch):
+    """Polling repeats answers: an answer equal to the operation's last valid one has the same verdict."""
+    from conformance import shapes
+    from conformance.machines.session import RunContext, Session
+    from conformance.rules.validation import output_rule_id
+
+    validated = []
+    real = shapes.violations
+    monkeypatch.setattr(shapes, "violations", lambda operation, *a, **k: validated.append(operation) or real(operation, *a, **k))
+    rule_id = output_rule_id("ListTags")
+    recorder = Recorder()
+    target = make_target("reference")
+    try:
+        session = Session(RunContext(target=target, recorder=recorder, seed=0, active={rule_id}))
+        session.check_output("ListTags", {"Tags": [{"Key": "k", "Value": "v"}]})
+        session.check_output("ListTags", {"Tags": [{"Key": "k", "Value": "v"}]})  # equal: not validated again
+        session.check_output("ListTags", {"Tags": [{"Key": "k", "Value": "w"}]})  # changed: validated
+    finally:
+        target.close()
+    assert validated == ["ListTags", "ListTags"]
+    assert recorder.snapshot()["checks"][rule_id] == 3
