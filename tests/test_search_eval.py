@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
 from conformance import model, search_eval
@@ -239,6 +239,8 @@ def test_generated_requests_often_match_something():
                   "LastModifiedTime": EPOCH + timedelta(seconds=i), "Tags": [{"Key": "team", "Value": str(i % 2)}],
                   "ProductionVariants": [{"VariantName": "v", "CurrentInstanceCount": i}]} for i in range(6)]
 
+    # A share of generated requests, not a property of each: pinned, as free draws fell below it ~1 run in 15.
+    @seed(7)
     @settings(max_examples=60, deadline=None, database=None)
     @given(search_requests("Endpoint", resources=resources))
     def count(request):
@@ -246,7 +248,7 @@ def test_generated_requests_often_match_something():
         hits += bool(search(resources, request))
 
     count()
-    assert hits >= 10
+    assert hits >= 10, hits
 
 
 def test_timestamps_compare_to_the_second():

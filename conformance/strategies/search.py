@@ -369,13 +369,16 @@ def _invalid_request(draw, ctx: "_Context", max_depth: int):
     expression = base.setdefault("SearchExpression", {"Filters": [_simple_filter(ctx, draw)]})
     root = ("SearchExpression",)
 
+    added: List[dict] = []
+
     def add_filter(flt: dict) -> Tuple:
         """Insert ``flt`` into the top-level Filters (room permitting) and return its path."""
         filters = expression.setdefault("Filters", [])
-        if len(filters) >= 20:
-            filters.pop()
+        if len(filters) >= 20:  # make room by dropping one of the base's filters, never one added here
+            filters.pop(max(i for i, f in enumerate(filters) if not any(f is a for a in added)))
         index = draw(st.integers(0, len(filters)))
         filters.insert(index, flt)
+        added.append(flt)
         return root + ("Filters", index)
 
     if variant == "contains":
