@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import conformance.strategies as strategies
 from conformance import model
 from conformance.errors import UsageError
+from conformance.patterns import translate
 from conformance.shapes import violations
 from conformance.strategies import invalid, text
 from conformance.strategies.invalid import NoConstraintSite, constraint_sites, operations_without_sites
@@ -284,6 +285,21 @@ def test_character_classes_mean_what_python_means():
 def test_unreachable_length_has_no_samples():
     assert text.samples(r"^(?:p[1-9])(?![\s\S])", 0, 1) == []
     assert text.samples(r"^(?:p[1-9])(?![\s\S])", 2, 2)
+
+
+@pytest.mark.parametrize("pattern, low, high", [
+    ("([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)", 1, 128),  # the tag key pattern
+    ("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}", 1, 63),  # endpoint names
+])
+def test_seeded_strings_match_vary_and_reach_the_maximum(pattern, low, high):
+    regex = translate(pattern)
+    fits = text.checker(regex, low, high)
+    built = [text.seeded_string(regex, low, high, seed) for seed in range(1, 401)]
+    assert all(fits(s) for s in built)
+    assert len(set(built)) > 300
+    assert 20 <= sum(len(s) == high for s in built) <= 100  # about one in eight at the boundary
+    assert text.seeded_string(regex, low, high, 0) == text.random_string(regex, low, high, None)  # the simplest
+    assert built == [text.seeded_string(regex, low, high, seed) for seed in range(1, 401)]  # replayable
 
 
 def test_valid_strings_keep_within_length_and_vary():

@@ -497,13 +497,13 @@ class EndpointMachine(RuleBasedStateMachine):
 
     def _invalid_deployments(self, name: str, count: int, data) -> None:
         ep = self.endpoint_models[name]
-        drawn = [(kind, data.draw(invalid_update(kind, count), label=kind)) for kind in INVALID_KINDS]
+        # Only the enforced kinds (fixed for the round) are drawn, all before the target is asked anything.
+        drawn = [(kind, data.draw(invalid_update(kind, count), label=kind)) for kind in INVALID_KINDS
+                 if self.s.enforced(kind)]
         if self.s.skip_unsupported(["UpdateEndpoint"], INVALID_KINDS):
             return
         new_config = None
         for kind, params in drawn:
-            if not self.s.enforced(kind):
-                continue
             with self.s.deciding(kind):
                 new_config = new_config or self._config(count, ep.weight)
                 out = self.s.call("UpdateEndpoint", EndpointName=name, EndpointConfigName=new_config, **params)

@@ -213,10 +213,11 @@ class TagsMachine(RuleBasedStateMachine):
     @rule(data=st.data(), arn=arns)
     def add_invalid_tags(self, data, arn):
         """Each kind of invalid AddTags once: refused with a 4xx, the resource's tags unchanged."""
-        drawn = [(kind, rule_id, data.draw(invalid_tags(kind, self.tags[arn]), label=kind))
-                 for kind, rule_id in INVALID_TAG_KINDS.items()]
-        for kind, rule_id, bad in drawn:
-            if not self.s.enforced(rule_id) or self.s.run.broken:
+        for kind, rule_id in INVALID_TAG_KINDS.items():
+            if not self.s.enforced(rule_id):  # fixed for the round: the draws stay deterministic
+                continue
+            bad = data.draw(invalid_tags(kind, self.tags[arn]), label=kind)
+            if self.s.run.broken:
                 continue
             with self.s.deciding(rule_id, NO_STATE_CHANGE):
                 out = self.s.call("AddTags", ResourceArn=arn, Tags=bad)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import random
-import re
-import unicodedata
 from typing import Iterable, List, Optional, Tuple
 
 from hypothesis import strategies as st
@@ -23,51 +21,6 @@ from conformance.patterns import translate
 from conformance.strategies import text
 from conformance.strategies.seeded import SEEDS, rng_for
 from conformance.violation import Constraint, InvalidPayload
-
-# \p{X} classes inside a model pattern -> Unicode general categories Hypothesis understands.
-_UNICODE_CLASSES = {"L": ("Lu", "Ll", "Lt", "Lm", "Lo"), "Z": ("Zs", "Zl", "Zp"), "N": ("Nd", "Nl", "No")}
-_CLASS_PATTERN = re.compile(r"\(?\[(?P<body>.*)\]\*\)?")
-
-
-@functools.lru_cache(maxsize=None)
-def _category_samples(categories: Tuple[str, ...], per_category: int = 4) -> str:
-    """ASCII members of ``categories`` plus the first few non-ASCII ones of each: a small, wide alphabet.
-
-    Drawing from whole Unicode categories is slow (Hypothesis checks every character against
-    thousands of intervals); the pattern translation itself is H1's to test exhaustively.
-    """
-    chosen = [chr(c) for c in range(0x20, 0x7F) if unicodedata.category(chr(c)) in categories]
-    wanted = {category: per_category for category in categories}
-    for code in range(0x80, 0x30000):
-        category = unicodedata.category(chr(code))
-        if wanted.get(category, 0) > 0:
-            chosen.append(chr(code))
-            wanted[category] -= 1
-            if not any(wanted.values()):
-                break
-    return "".join(chosen)
-
-
-@functools.lru_cache(maxsize=None)
-def class_pattern_alphabet(pattern: str) -> st.SearchStrategy[str]:
-    """Characters allowed by a model pattern of the form ``([...]*)`` (the tag key/value patterns)."""
-    match = _CLASS_PATTERN.fullmatch(pattern)
-    if not match:
-        raise ValueError(f"not a single character-class pattern: {pattern!r}")
-    body, categories, literals = match.group("body"), [], []
-    index = 0
-    while index < len(body):
-        if body.startswith("\\p{", index):
-            end = body.index("}", index)
-            categories.extend(_UNICODE_CLASSES[body[index + 3:end]])
-            index = end + 1
-        elif body[index] == "\\":
-            literals.append(body[index + 1])
-            index += 2
-        else:
-            literals.append(body[index])
-            index += 1
-    return st.characters(categories=(), include_characters=_category_samples(tuple(categories)) + "".join(literals))
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,11 +37,15 @@ def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
 
 @functools.lru_cache(maxsize=None)
 def _any_tag_keys() -> st.SearchStrategy[str]:
+    """One choice (a seed) per key: drawn character by character, tags cost more choices than the
+    requests they go in. Seed 0, where shrinking goes, is the simplest key."""
+    return SEEDS.map(_seeded_key)
+
+
+def _seeded_key(seed: int) -> str:
     low, high, pattern = _tag_bounds("Key")
-    alphabet = class_pattern_alphabet(pattern)
-    lengths = st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)),
-                        st.text(alphabet, min_size=high, max_size=high))  # the model's longest key, now and then
-    return lengths.filter(lambda key: not key.lower().startswith(RESERVED_TAG_PREFIX))
+    key = text.seeded_string(translate(pattern), low, high, seed)
+    return "k" + key[1:] if key.lower().startswith(RESERVED_TAG_PREFIX) else key
 
 
 def _unused(key: str, taken) -> str:
@@ -107,10 +64,12 @@ def _unused(key: str, taken) -> str:
 
 @functools.lru_cache(maxsize=None)
 def tag_values() -> st.SearchStrategy[str]:
+    return SEEDS.map(_seeded_value)
+
+
+def _seeded_value(seed: int) -> str:
     low, high, pattern = _tag_bounds("Value")
-    alphabet = class_pattern_alphabet(pattern)
-    return st.one_of(st.text(alphabet, min_size=low, max_size=min(high, 24)), st.text(alphabet, min_size=high,
-                                                                                     max_size=high))
+    return text.seeded_string(translate(pattern), low, high, seed)
 
 
 def _pooled(member: str, rng: Optional[random.Random]) -> str:
@@ -237,4 +196,4 @@ def tags(min_size: int = 0, max_size: Optional[int] = None, *, valid: bool = Tru
     return _invalid_tags(existing)
 
 
-__all__ = ["tags", "tag_keys", "tag_values", "class_pattern_alphabet"]
+__all__ = ["tags", "tag_keys", "tag_values"]
