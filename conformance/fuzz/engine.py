@@ -158,6 +158,7 @@ def fuzz_operation(
         if outcome.status is not Status.PASSED or decided(case):
             raise _Stop()
 
+    run._hypothesis_internal_database_key = None  # no database: no source hashing for its key (as in find)
     try:
         call_with_headroom(run)
     except _Stop:

@@ -9,8 +9,9 @@ the installed model.
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Optional
+from typing import Optional, Tuple
 
 from hypothesis import strategies as st
 
@@ -85,6 +86,13 @@ def valid_deployment_configs(draw, counts: tuple) -> dict:
 
 def _blue_green(routing: dict, **policy) -> dict:
     return {"BlueGreenUpdatePolicy": {"TrafficRoutingConfiguration": routing, **policy}}
+
+
+@functools.lru_cache(maxsize=None)
+def invalid_updates(kinds: Tuple[str, ...], count: int) -> st.SearchStrategy:
+    """One ``invalid_update`` per kind, in one draw: one strategy object per (kinds, count), since
+    Hypothesis checks every new strategy object on its first draw."""
+    return st.tuples(*(invalid_update(kind, count) for kind in kinds))
 
 
 @st.composite

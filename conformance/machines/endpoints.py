@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 
 from conformance.errors import NotImplementedByTarget
 from conformance.machines import resources
-from conformance.machines.deployment_inputs import INVALID_KINDS, invalid_update, traffic_wait, valid_deployment_configs
+from conformance.machines.deployment_inputs import INVALID_KINDS, invalid_updates, traffic_wait, valid_deployment_configs
 from conformance.machines.session import POLL_SECONDS, Outcome, Session
 from conformance.machines.views import brief, contains, distinct, variant_statuses
 from conformance.machines.views import variant as variant_of
@@ -498,8 +498,8 @@ class EndpointMachine(RuleBasedStateMachine):
     def _invalid_deployments(self, name: str, count: int, data) -> None:
         ep = self.endpoint_models[name]
         # Only the enforced kinds (fixed for the round) are drawn, all before the target is asked anything.
-        drawn = [(kind, data.draw(invalid_update(kind, count), label=kind)) for kind in INVALID_KINDS
-                 if self.s.enforced(kind)]
+        kinds = tuple(kind for kind in INVALID_KINDS if self.s.enforced(kind))
+        drawn = list(zip(kinds, data.draw(invalid_updates(kinds, count), label="invalid updates")))
         if self.s.skip_unsupported(["UpdateEndpoint"], INVALID_KINDS):
             return
         new_config = None
