@@ -17,8 +17,12 @@ information, over the whole pytest session including collection.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import pickle
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -155,24 +159,49 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], 
 
 
 def replay(target: str, calls: List[Call], per_test: Optional[Dict[str, float]] = None) -> float:
-    """The same calls in a plain loop on a fresh target; errors are answers too, so they are kept going past.
+    """The same calls in a plain loop, in a fresh process on a fresh target; errors are answers too.
 
-    ``per_test`` (if given) receives each test's share of the loop time.
+    The suite's test phase starts cold: it creates the target (for moto: imports it), and the first
+    requests pay the target's first-use costs (moto loads each service model on its first request).
+    So the loop is timed from creating its target too, in a process where none of that happened
+    yet; what both import before starting (botocore, this package) is outside both timings.
+    ``per_test`` (if given) receives each test's share of the loop time (the target's creation
+    goes to the first call's test, as the suite's goes to its first test).
     """
+    with tempfile.TemporaryDirectory() as folder:
+        calls_file = os.path.join(folder, "calls.pickle")
+        with open(calls_file, "wb") as out:
+            pickle.dump(calls, out)
+        child = subprocess.run([sys.executable, os.path.abspath(__file__), "--replay-loop", target, calls_file],
+                               capture_output=True, text=True)
+        if child.returncode != 0:
+            raise SystemExit(f"the replay loop against {target} failed:\n{child.stderr[-2000:]}")
+        measured = json.loads(child.stdout.strip().splitlines()[-1])
+    if per_test is not None:
+        per_test.update(measured["per_test"])
+    return measured["loop"]
+
+
+def replay_loop(target: str, calls_file: str) -> dict:
+    """The child side of ``replay``: make the target and a client, send every call, time it all."""
     from conformance.fuzz.transport import AwsJsonTransport
     from conformance.targets import make_target
 
+    with open(calls_file, "rb") as source:
+        calls: List[Call] = pickle.load(source)
+    per_test: Dict[str, float] = {}
+    started = time.perf_counter()
     fresh = make_target(target)
     try:
         client = fresh.client()
         raw = AwsJsonTransport(client)
-        started = time.perf_counter()
+        sent = started
         for call in calls:
-            sent = time.perf_counter()
             _send(client, raw, call)
-            if per_test is not None:
-                per_test[call.test] = per_test.get(call.test, 0.0) + time.perf_counter() - sent
-        return time.perf_counter() - started
+            done = time.perf_counter()
+            per_test[call.test] = per_test.get(call.test, 0.0) + done - sent
+            sent = done
+        return {"loop": time.perf_counter() - started, "per_test": per_test}
     finally:
         fresh.close()
 
@@ -188,6 +217,10 @@ def _send(client, raw, call: Call) -> None:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--replay-loop"]:  # the fresh process of ``replay``
+        print(json.dumps(replay_loop(argv[1], argv[2])))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", default="reference,moto")
     parser.add_argument("--max-examples", type=int, default=None)

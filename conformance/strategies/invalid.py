@@ -59,6 +59,7 @@ from conformance.strategies.shapes import (
     string_bounds,
     string_regex,
 )
+from conformance.strategies.unwrapped import unwrapped
 from conformance.violation import Constraint, InvalidPayload
 
 Step = Tuple[str, str]  # ("member", name) | ("item", "") | ("value", "") | ("key", ""): the key itself
@@ -324,15 +325,24 @@ def _with_value(build: Builder, shapes: Sequence[Shape], steps: Sequence[Step], 
 @functools.lru_cache(maxsize=None)
 def site_strategy(site: Site) -> st.SearchStrategy:
     """InvalidPayload strategy for one site (the payload root is the site's first shape): a seed for
-    the valid surroundings, then the breaking value. One per site: Hypothesis validates each new
-    strategy object on its first draw."""
-    breaking = None if site.constraint is Constraint.REQUIRED else _breaking_value(site)
-    return _site_payload(site, breaking)
+    the valid surroundings, then the breaking value."""
+    return _site_payload(site)
 
 
 @st.composite
-def _site_payload(draw, site: Site, breaking: Optional[st.SearchStrategy]) -> InvalidPayload:
+def _site_payload(draw, site: Site) -> InvalidPayload:
+    return _payload_at(draw, site)
+
+
+@functools.lru_cache(maxsize=None)
+def _breaking(site: Site) -> Optional[st.SearchStrategy]:
+    """One strategy object per site: Hypothesis checks each new strategy object on its first draw."""
+    return None if site.constraint is Constraint.REQUIRED else unwrapped(_breaking_value(site))
+
+
+def _payload_at(draw, site: Site) -> InvalidPayload:
     builder = Builder.from_seed(draw(SEEDS))
+    breaking = _breaking(site)
     if breaking is None:
         missing = dict(builder.build(site.shape))
         missing.pop(site.member, None)
@@ -367,13 +377,14 @@ def _invalid_input(operation: str, wanted: Optional[frozenset]) -> st.SearchStra
     for site in sites:
         by_kind.setdefault(site.constraint, []).append(site)
     groups = [tuple(by_kind[kind]) for kind in Constraint if kind in by_kind]
-    # A kind from a hashed wide integer: Hypothesis favours small and boundary values, which would
-    # favour the first kinds of a small range. It still shrinks to 0, the first kind.
-    kinds = st.integers(0, 2**32 - 1).map(lambda n: (n * 2654435761 % 2**32) * len(groups) >> 32)
+    positions = [unwrapped(st.integers(0, len(group) - 1)) for group in groups]
 
+    # Drawn in one composite, without nested ones: each nested draw costs Hypothesis a span.
     @st.composite
     def payloads(draw) -> InvalidPayload:
-        group = groups[draw(kinds)]
-        return draw(site_strategy(group[draw(st.integers(0, len(group) - 1))]))
+        # A kind from a hashed wide integer: Hypothesis favours small and boundary values, which would
+        # favour the first kinds of a small range. It still shrinks to 0, the first kind.
+        kind = (draw(SEEDS) * 2654435761 % 2**32) * len(groups) >> 32
+        return _payload_at(draw, groups[kind][draw(positions[kind])])
 
     return payloads()

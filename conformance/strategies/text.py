@@ -30,6 +30,7 @@ from typing import Callable, FrozenSet, List, Optional, Tuple
 from hypothesis import strategies as st
 
 from conformance.pattern_matching import matcher as pattern_matcher
+from conformance.strategies.unwrapped import unwrapped
 
 try:  # Python ≥ 3.11 names the parser privately; the public alias is deprecated
     import re._constants as sre
@@ -228,7 +229,7 @@ class HypothesisChooser:
         return RandomChooser(random.Random(self.draw(_SEEDS)), short_runs=True)
 
 
-_SEEDS = st.integers(0, 2**32 - 1)
+_SEEDS = unwrapped(st.integers(0, 2**32 - 1))
 SEEDED_REPEATS = 3
 
 
