@@ -47,6 +47,12 @@ class CallCapture:
 
     calls: List[Call] = field(default_factory=list)
     current_test: str = ""
+    in_requests: float = 0.0  # seconds the suite spent inside botocore calls (set by run_suite)
+    in_requests_by_test: Dict[str, float] = field(default_factory=dict)
+
+    def add_request_time(self, seconds: float) -> None:
+        self.in_requests += seconds
+        self.in_requests_by_test[self.current_test] = self.in_requests_by_test.get(self.current_test, 0.0) + seconds
     _awaiting_body: bool = False
 
     def emit(self, event_type, payload, source):
@@ -132,15 +138,27 @@ def default_run_args(target: str) -> List[str]:
     return runner.pytest_args(parser.parse_args([f"--target={target}", "-q"]))
 
 
-def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], float, float, dict, Dict[str, float]]:
+def run_suite(target: str, extra: List[str], profile=None) -> Tuple[CallCapture, float, float, dict, Dict[str, float]]:
     import pytest
     from botocore.history import get_global_history_recorder
+
+    from botocore.client import BaseClient
 
     capture = CallCapture()
     timer = PhaseTimer(capture)
     history = get_global_history_recorder()
     history.add_handler(capture)
     history.enable()
+    make_api_call = BaseClient._make_api_call
+
+    def timed_api_call(client, *args, **kwargs):  # the requests' own share of the suite's time
+        sent = time.perf_counter()
+        try:
+            return make_api_call(client, *args, **kwargs)
+        finally:
+            capture.add_request_time(time.perf_counter() - sent)
+
+    BaseClient._make_api_call = timed_api_call
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
@@ -149,13 +167,14 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[List[Call], 
     finally:
         if profile is not None:
             profile.disable()
+        BaseClient._make_api_call = make_api_call
         history.disable()
         history._handlers.remove(capture)  # botocore offers no remove_handler
     session = time.perf_counter() - started
     phase = (timer.last or 0.0) - (timer.first or 0.0)
     if code not in (0, 1):  # 1: some rule failed, which is a finding, not a broken run
         raise SystemExit(f"the suite did not run against {target} (pytest exit {int(code)})")
-    return capture.calls, phase, session, timer.outcomes, timer.per_test
+    return capture, phase, session, timer.outcomes, timer.per_test
 
 
 def replay(target: str, calls: List[Call], per_test: Optional[Dict[str, float]] = None) -> float:
@@ -243,7 +262,8 @@ def main(argv=None) -> int:
             import cProfile
 
             profile = cProfile.Profile()
-        calls, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
+        capture, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
+        calls = capture.calls
         if not calls:
             raise SystemExit(f"the suite made no calls against {target}")
         loop_by_test: Dict[str, float] = {}
@@ -252,6 +272,11 @@ def main(argv=None) -> int:
         worst = max(worst, ratio)
         print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
               f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
+        # Measured within the one run, so not moved by the machine getting faster or slower between
+        # the suite and the loop (their ratio moves by a few hundredths from run to run).
+        print(f"  within the suite: requests {capture.in_requests:.2f} s, the suite's own work "
+              f"{phase - capture.in_requests:.2f} s = {(phase - capture.in_requests) / capture.in_requests:.0%} "
+              f"on top of the requests")
         machines = [test for test in suite_by_test if test != FUZZ_TEST and loop_by_test.get(test)]
         if machines:  # the fuzz sample sends few requests for its Schemathesis set-up: shown apart
             machine_suite = sum(suite_by_test[test] for test in machines)
@@ -259,11 +284,14 @@ def main(argv=None) -> int:
             print(f"  state machines only: {machine_suite:.2f} s / {machine_loop:.2f} s = "
                   f"{machine_suite / machine_loop:.2f}x")
         if args.by_test:
+            print(f"  {'test':<58} {'requests':>8} {'suite s':>8} {'loop s':>8} {'ratio':>6} {'own work':>8}")
             for test, seconds in sorted(suite_by_test.items(), key=lambda item: -item[1]):
                 requests = sum(1 for call in calls if call.test == test)
                 looped = loop_by_test.get(test, 0.0)
                 share = f"{seconds / looped:>6.2f}" if looped > 0 else f"{'-':>6}"
-                print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share}")
+                inside = capture.in_requests_by_test.get(test, 0.0)
+                own = f"{(seconds - inside) / inside:>8.0%}" if inside > 0 else f"{'-':>8}"
+                print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share} {own}")
         if profile is not None:
             breakdown = profile_breakdown(profile)
             total = sum(seconds for _, seconds in breakdown) or 1.0
