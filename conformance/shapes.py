@@ -210,6 +210,14 @@ def _fast_says_valid(operation: str, payload, direction: str) -> bool:
         return False
 
 
+def is_valid(operation: str, payload, direction: str = "input") -> bool:
+    """``not violations(...)`` without listing them: jsonschema runs only where the compiled check cannot decide."""
+    try:
+        return fast_check(operation, direction)(payload)
+    except Exception:  # noqa: BLE001 - see _fast_says_valid
+        return not jsonschema_violations(operation, payload, direction)
+
+
 def violations(operation: str, payload, direction: str = "input") -> List[Violation]:
     """Every schema violation of ``payload`` (empty when valid), each with its path from the payload root."""
     if _fast_says_valid(operation, payload, direction):

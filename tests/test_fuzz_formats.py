@@ -155,7 +155,7 @@ def test_a_negative_case_that_only_drops_the_format_is_not_sent_as_invalid(monke
 
     operation, schema = _one_free_text_member()
     is_valid = jsonschema_rs.validator_for(schema).is_valid
-    monkeypatch.setattr(shapes, "violations", lambda _operation, body: [] if is_valid(body) else ["invalid"])
+    monkeypatch.setattr(shapes, "is_valid", lambda _operation, body: is_valid(body))
 
     raw = _generated(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE), 300)
     assert any(isinstance(case.body, dict) and is_valid(case.body) for case in raw)  # the hazard is real

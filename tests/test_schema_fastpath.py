@@ -50,6 +50,7 @@ def assert_agree(operation: str, direction: str, payload) -> bool:
     expected = jsonschema_says_valid(operation, direction, payload)
     assert shapes.fast_check(operation, direction)(payload) is expected, (operation, direction, payload)
     assert shapes.violations(operation, payload, direction) == shapes.jsonschema_violations(operation, payload, direction)
+    assert shapes.is_valid(operation, payload, direction) is expected
     return expected
 
 
@@ -457,6 +458,15 @@ def test_valid_payloads_never_reach_jsonschema(monkeypatch):
     assert shapes.violations("DescribeEndpoint", DESCRIBED, "output") == []
     with pytest.raises(AssertionError, match="jsonschema ran"):
         shapes.violations("DescribeEndpoint", {}, "output")
+
+
+def test_is_valid_decides_without_jsonschema(monkeypatch):
+    def no_jsonschema(*args):
+        raise AssertionError("jsonschema ran")
+
+    monkeypatch.setattr(shapes, "_validator", no_jsonschema)
+    assert shapes.is_valid("DescribeEndpoint", DESCRIBED, "output") is True
+    assert shapes.is_valid("DescribeEndpoint", {}, "output") is False  # violations() would list them with jsonschema
 
 
 def test_reloaded_shapes_are_recompiled(shapes_copy):
