@@ -49,11 +49,11 @@ class CallCapture:
     current_test: str = ""
     in_requests: float = 0.0  # seconds the suite spent inside botocore calls (set by run_suite)
     in_requests_by_test: Dict[str, float] = field(default_factory=dict)
+    _awaiting_body: bool = False
 
     def add_request_time(self, seconds: float) -> None:
         self.in_requests += seconds
         self.in_requests_by_test[self.current_test] = self.in_requests_by_test.get(self.current_test, 0.0) + seconds
-    _awaiting_body: bool = False
 
     def emit(self, event_type, payload, source):
         if event_type == "API_CALL" and payload.get("service") == "sagemaker":
@@ -140,9 +140,8 @@ def default_run_args(target: str) -> List[str]:
 
 def run_suite(target: str, extra: List[str], profile=None) -> Tuple[CallCapture, float, float, dict, Dict[str, float]]:
     import pytest
-    from botocore.history import get_global_history_recorder
-
     from botocore.client import BaseClient
+    from botocore.history import get_global_history_recorder
 
     capture = CallCapture()
     timer = PhaseTimer(capture)

@@ -202,25 +202,25 @@ def fast_check(operation: str, direction: str = "input") -> Callable[[object], b
     return check
 
 
-def _fast_says_valid(operation: str, payload, direction: str) -> bool:
-    check = fast_check(operation, direction)
+def _fast_verdict(operation: str, payload, direction: str) -> Optional[bool]:
+    """The compiled check's verdict; None where it cannot decide (a non-JSON value its comparisons choke on,
+    nesting too deep): jsonschema decides those."""
+    check = fast_check(operation, direction)  # a schema it cannot compile is an error (ShapesError), not a doubt
     try:
         return check(payload)
-    except Exception:  # a non-JSON value the comparisons choke on (complex, nesting too deep): jsonschema decides
-        return False
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def is_valid(operation: str, payload, direction: str = "input") -> bool:
     """``not violations(...)`` without listing them: jsonschema runs only where the compiled check cannot decide."""
-    try:
-        return fast_check(operation, direction)(payload)
-    except Exception:  # noqa: BLE001 - see _fast_says_valid
-        return not jsonschema_violations(operation, payload, direction)
+    verdict = _fast_verdict(operation, payload, direction)
+    return verdict if verdict is not None else not jsonschema_violations(operation, payload, direction)
 
 
 def violations(operation: str, payload, direction: str = "input") -> List[Violation]:
     """Every schema violation of ``payload`` (empty when valid), each with its path from the payload root."""
-    if _fast_says_valid(operation, payload, direction):
+    if _fast_verdict(operation, payload, direction):
         return []  # the common case; jsonschema only runs to explain an invalid payload
     return jsonschema_violations(operation, payload, direction)
 
