@@ -11,7 +11,7 @@ For each target (default: reference, moto):
 The suite's rate is measured over its test phase (first test set-up to last teardown) and, for
 information, over the whole pytest session including collection.
 
-    python benchmarks/overhead.py [--targets reference,moto] [--max-examples N] [--seed N] [--by-test] [-- PYTEST_ARGS]
+    python benchmarks/overhead.py [--targets reference,moto] [--repeat N] [--max-examples N] [--seed N] [--by-test] [-- PYTEST_ARGS]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import pickle
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -234,6 +235,73 @@ def _send(client, raw, call: Call) -> None:
         pass
 
 
+def measure(target: str, extra: List[str], args) -> float:
+    """One suite run against ``target`` and its replay loop: prints the lines, returns the ratio."""
+    profile = None
+    if args.profile:
+        import cProfile
+
+        profile = cProfile.Profile()
+    capture, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
+    calls = capture.calls
+    if not calls:
+        raise SystemExit(f"the suite made no calls against {target}")
+    loop_by_test: Dict[str, float] = {}
+    loop = replay(target, calls, loop_by_test)
+    ratio = phase / loop if loop > 0 else float("inf")
+    print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
+          f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
+    # Measured within the one run, so not moved by the machine getting faster or slower between
+    # the suite and the loop (their ratio moves by a few hundredths from run to run).
+    print(f"  within the suite: requests {capture.in_requests:.2f} s, the suite's own work "
+          f"{phase - capture.in_requests:.2f} s = {(phase - capture.in_requests) / capture.in_requests:.0%} "
+          f"on top of the requests")
+    machines = [test for test in suite_by_test if test != FUZZ_TEST and loop_by_test.get(test)]
+    if machines:  # the fuzz sample sends few requests for its Schemathesis set-up: shown apart
+        machine_suite = sum(suite_by_test[test] for test in machines)
+        machine_loop = sum(loop_by_test[test] for test in machines)
+        print(f"  state machines only: {machine_suite:.2f} s / {machine_loop:.2f} s = "
+              f"{machine_suite / machine_loop:.2f}x")
+    if args.by_test:
+        print(f"  {'test':<58} {'requests':>8} {'suite s':>8} {'loop s':>8} {'ratio':>6} {'own work':>8}")
+        for test, seconds in sorted(suite_by_test.items(), key=lambda item: -item[1]):
+            requests = sum(1 for call in calls if call.test == test)
+            looped = loop_by_test.get(test, 0.0)
+            share = f"{seconds / looped:>6.2f}" if looped > 0 else f"{'-':>6}"
+            inside = capture.in_requests_by_test.get(test, 0.0)
+            own = f"{(seconds - inside) / inside:>8.0%}" if inside > 0 else f"{'-':>8}"
+            print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share} {own}")
+    if profile is not None:
+        breakdown = profile_breakdown(profile)
+        total = sum(seconds for _, seconds in breakdown) or 1.0
+        shares = [(area, 100 * seconds / total) for area, seconds in breakdown if seconds / total >= 0.01]
+        print("  " + ", ".join(f"{area} {share:.0f}%" for area, share in shares))
+    sys.stdout.flush()
+    return ratio
+
+
+def _measure_in_fresh_process(target: str, argv: List[str]) -> float:
+    """``measure`` in a new process: a second run in this one would find imports, caches and the
+    target's first-use costs already paid (measured: the search test alone 1.35x cold, 1.15x warm)."""
+    forwarded, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("--repeat", "--targets"):
+            skip = True
+        elif not arg.startswith(("--repeat=", "--targets=")):
+            forwarded.append(arg)
+    child = subprocess.run([sys.executable, os.path.abspath(__file__), "--targets", target, *forwarded],
+                           capture_output=True, text=True)
+    lines = child.stdout.strip().splitlines()
+    if child.returncode != 0 or not lines or "worst" not in lines[-1]:
+        raise SystemExit(f"the benchmark run against {target} failed:\n{child.stderr[-2000:]}")
+    first = max(i for i, line in enumerate(lines) if line.startswith(f"{target:<10} "))  # after the suite's own output
+    print("\n".join(lines[first:-1]))
+    sys.stdout.flush()
+    return float(lines[-1].split("worst ", 1)[1].split("x", 1)[0])
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--replay-loop"]:  # the fresh process of ``replay``
@@ -246,6 +314,9 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print where the suite's CPU time goes")
     parser.add_argument("--by-test", action="store_true",
                         help="also print each test's requests, suite seconds (set-up to teardown), loop seconds, ratio")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each target N times, each in a fresh process, and judge the median ratio "
+                             "(it moves by a few hundredths from run to run)")
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     args = parser.parse_args(argv)
     extra = [f"--seed={args.seed}", *args.pytest_args]
@@ -256,47 +327,14 @@ def main(argv=None) -> int:
           f"{'ratio':>6} {'session s':>9}  outcomes")
     worst = 0.0
     for target in [t.strip() for t in args.targets.split(",") if t.strip()]:
-        profile = None
-        if args.profile:
-            import cProfile
-
-            profile = cProfile.Profile()
-        capture, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
-        calls = capture.calls
-        if not calls:
-            raise SystemExit(f"the suite made no calls against {target}")
-        loop_by_test: Dict[str, float] = {}
-        loop = replay(target, calls, loop_by_test)
-        ratio = phase / loop if loop > 0 else float("inf")
-        worst = max(worst, ratio)
-        print(f"{target:<10} {len(calls):>8} {phase:>8.2f} {len(calls) / phase:>10.1f} {loop:>8.2f} "
-              f"{len(calls) / loop:>10.1f} {ratio:>6.2f} {session:>9.2f}  {outcomes}")
-        # Measured within the one run, so not moved by the machine getting faster or slower between
-        # the suite and the loop (their ratio moves by a few hundredths from run to run).
-        print(f"  within the suite: requests {capture.in_requests:.2f} s, the suite's own work "
-              f"{phase - capture.in_requests:.2f} s = {(phase - capture.in_requests) / capture.in_requests:.0%} "
-              f"on top of the requests")
-        machines = [test for test in suite_by_test if test != FUZZ_TEST and loop_by_test.get(test)]
-        if machines:  # the fuzz sample sends few requests for its Schemathesis set-up: shown apart
-            machine_suite = sum(suite_by_test[test] for test in machines)
-            machine_loop = sum(loop_by_test[test] for test in machines)
-            print(f"  state machines only: {machine_suite:.2f} s / {machine_loop:.2f} s = "
-                  f"{machine_suite / machine_loop:.2f}x")
-        if args.by_test:
-            print(f"  {'test':<58} {'requests':>8} {'suite s':>8} {'loop s':>8} {'ratio':>6} {'own work':>8}")
-            for test, seconds in sorted(suite_by_test.items(), key=lambda item: -item[1]):
-                requests = sum(1 for call in calls if call.test == test)
-                looped = loop_by_test.get(test, 0.0)
-                share = f"{seconds / looped:>6.2f}" if looped > 0 else f"{'-':>6}"
-                inside = capture.in_requests_by_test.get(test, 0.0)
-                own = f"{(seconds - inside) / inside:>8.0%}" if inside > 0 else f"{'-':>8}"
-                print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share} {own}")
-        if profile is not None:
-            breakdown = profile_breakdown(profile)
-            total = sum(seconds for _, seconds in breakdown) or 1.0
-            shares = [(area, 100 * seconds / total) for area, seconds in breakdown if seconds / total >= 0.01]
-            print("  " + ", ".join(f"{area} {share:.0f}%" for area, share in shares))
-        sys.stdout.flush()
+        if args.repeat <= 1:
+            worst = max(worst, measure(target, extra, args))
+            continue
+        ratios = sorted(_measure_in_fresh_process(target, argv) for _ in range(args.repeat))
+        median = statistics.median(ratios)
+        print(f"  {target}: median ratio of {args.repeat} runs {median:.2f}x (runs: "
+              f"{', '.join(f'{ratio:.2f}' for ratio in ratios)})")
+        worst = max(worst, median)
     verdict = "meets" if worst <= TARGET_RATIO else "misses"
     print(f"overhead (suite time / raw loop time for the same requests): worst {worst:.2f}x, {verdict} the "
           f"{TARGET_RATIO}x target")
