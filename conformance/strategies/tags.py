@@ -39,12 +39,11 @@ def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
 def _any_tag_keys() -> st.SearchStrategy[str]:
     """One choice (a seed) per key: drawn character by character, tags cost more choices than the
     requests they go in. Seed 0, where shrinking goes, is the simplest key."""
-    return SEEDS.map(_seeded_key)
+    return SEEDS.map(lambda seed: _not_reserved(_seeded("Key", seed)))
 
 
-def _seeded_key(seed: int) -> str:
-    low, high, pattern = _tag_bounds("Key")
-    key = text.seeded_string(translate(pattern), low, high, seed)
+def _not_reserved(key: str) -> str:
+    """``key``, its first character replaced when it starts with the reserved ``aws:`` prefix."""
     return "k" + key[1:] if key.lower().startswith(RESERVED_TAG_PREFIX) else key
 
 
@@ -64,11 +63,12 @@ def _unused(key: str, taken) -> str:
 
 @functools.lru_cache(maxsize=None)
 def tag_values() -> st.SearchStrategy[str]:
-    return SEEDS.map(_seeded_value)
+    return SEEDS.map(functools.partial(_seeded, "Value"))
 
 
-def _seeded_value(seed: int) -> str:
-    low, high, pattern = _tag_bounds("Value")
+def _seeded(member: str, seed: int) -> str:
+    """A valid ``Key`` or ``Value`` built afresh from ``seed`` (seed 0: the simplest)."""
+    low, high, pattern = _tag_bounds(member)
     return text.seeded_string(translate(pattern), low, high, seed)
 
 
@@ -82,10 +82,7 @@ def seeded_tag(seed: int, existing: Iterable[str] = ()) -> Tuple[str, str]:
     """A valid (key, value) from one seed, for tags whose text is not what a check is about: the key is
     not among ``existing`` and has no reserved prefix. Seed 0 gives the simplest pair."""
     rng = rng_for(seed)
-    key = _pooled("Key", rng)
-    if key.lower().startswith(RESERVED_TAG_PREFIX):
-        key = "k" + key[1:]
-    return _unused(key, frozenset(existing)), _pooled("Value", rng)
+    return _unused(_not_reserved(_pooled("Key", rng)), frozenset(existing)), _pooled("Value", rng)
 
 
 def _tag_list(keys: List[str], draw) -> List[dict]:
