@@ -19,7 +19,7 @@ from typing import Callable, Dict, List, Optional
 
 from conformance.fuzz.openapi import MEDIA_TYPE
 from conformance.fuzz.transport import AMZ_JSON, TARGET_PREFIX, AwsJsonTransport, Exchange
-from conformance.headroom import call_with_headroom
+from conformance.hypothesis_runs import run_hypothesis_test
 from conformance.results import Failure, OperationResult, Status
 
 # Schemathesis' checks that decide an operation, by their registered names.
@@ -158,9 +158,8 @@ def fuzz_operation(
         if outcome.status is not Status.PASSED or decided(case):
             raise _Stop()
 
-    run._hypothesis_internal_database_key = None  # no database: no source hashing for its key (as in find)
     try:
-        call_with_headroom(run)
+        run_hypothesis_test(run)
     except _Stop:
         pass
     return outcome

@@ -19,7 +19,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import get_state_machine_test
 
 from conformance.errors import RuleFailure
-from conformance.headroom import call_with_headroom
+from conformance.hypothesis_runs import run_hypothesis_test
 from conformance.machines.session import RunContext, ShrinkBudgetSpent
 from conformance.results import Status
 
@@ -104,11 +104,8 @@ def run_machine(
         test = get_state_machine_test(lambda: machine_class(run), settings=settings)
         if seed is not None:
             test = hypothesis_seed(seed)(test)
-        # No example database: spare Hypothesis hashing the test's source for its key (~2 ms a run),
-        # as hypothesis.find does.
-        test._hypothesis_internal_database_key = None
         try:
-            call_with_headroom(test)
+            run_hypothesis_test(test)
         except RuleFailure as err:
             failure = err
         except (ShrinkBudgetSpent, Flaky) as err:

@@ -23,6 +23,7 @@ from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
 from conformance.strategies.seeded import SEEDS
 from conformance.strategies.tags import seeded_tag, tag_keys, tag_values, tags
+from conformance.strategies.unwrapped import draw_from
 
 PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
 KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
@@ -172,8 +173,8 @@ class TagsMachine(RuleBasedStateMachine):
         run_keys = {t["Key"] for t in self.run_tags}
         # The run's own keys last: the simplest draws overwrite the keys this machine added.
         existing = sorted(current, key=lambda key: key in run_keys)
-        new = data.draw(tags(min_size=1, max_size=6, existing_keys=existing), label="Tags")
-        value = data.draw(tag_values(), label="overwriting value")
+        new = draw_from(data, tags(min_size=1, max_size=6, existing_keys=existing), "Tags")
+        value = draw_from(data, tag_values(), "overwriting value")
         new = [t for t in new if t["Key"] not in run_keys] or [{"Key": "sagemaker-conformance:tagged", "Value": ""}]
         own = [k for k in current if k not in run_keys and k not in {t["Key"] for t in new}]
         if overwrite and own:  # make sure existing keys get overwritten now and then
@@ -199,9 +200,9 @@ class TagsMachine(RuleBasedStateMachine):
     def delete_tags(self, data, arn, absent):
         current = self.tags[arn]
         removable = [k for k in current if k not in {t["Key"] for t in self.run_tags}]
-        keys = data.draw(st.lists(st.sampled_from(removable), unique=True, max_size=3), label="keys") if removable else []
+        keys = draw_from(data, st.lists(st.sampled_from(removable), unique=True, max_size=3), "keys") if removable else []
         if absent or not keys:
-            keys = keys + [data.draw(tag_keys(current), label="absent key")]
+            keys = keys + [draw_from(data, tag_keys(current), "absent key")]
         rule_id = "tags.delete.absent-key-harmless" if any(k not in current for k in keys) else "tags.list.reflects-changes"
         with self.s.deciding(rule_id):
             out = self.s.call("DeleteTags", ResourceArn=arn, TagKeys=keys)
@@ -216,7 +217,7 @@ class TagsMachine(RuleBasedStateMachine):
         for kind, rule_id in INVALID_TAG_KINDS.items():
             if not self.s.enforced(rule_id):  # fixed for the round: the draws stay deterministic
                 continue
-            bad = data.draw(invalid_tags(kind, self.tags[arn]), label=kind)
+            bad = draw_from(data, invalid_tags(kind, self.tags[arn]), kind)
             if self.s.run.broken:
                 continue
             with self.s.deciding(rule_id, NO_STATE_CHANGE):

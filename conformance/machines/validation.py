@@ -20,6 +20,7 @@ from conformance.machines import resources
 from conformance.machines.session import Session
 from conformance.rules.validation import INVALID_INPUT_OPERATIONS, NO_STATE_CHANGE, invalid_input_rule_id
 from conformance.strategies import invalid_input
+from conformance.strategies.unwrapped import draw_from
 
 # payload member -> which of the machine's resources it may name, per operation ("fresh": a new name).
 TARGETS: Dict[str, Dict[str, str]] = {
@@ -103,7 +104,7 @@ class ValidationMachine(RuleBasedStateMachine):
             # target answers never changes them (a failing check ends the example, and with it the draws).
             if not (self.s.enforced(rule_id) or self.s.enforced(NO_STATE_CHANGE)):
                 continue
-            invalid = data.draw(invalid_input(operation), label=operation)
+            invalid = draw_from(data, invalid_input(operation), operation)
             if self.s.skip_unsupported([operation], [rule_id]):
                 continue
             payload = dict(invalid.payload)

@@ -14,6 +14,8 @@ a documented-rule id of ``conformance.documented`` or a schema ``Constraint``.
 from __future__ import annotations
 
 import functools
+import json
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -147,6 +149,35 @@ def _visibility_bounds_list() -> int:
     return model.member_shape("Search", "VisibilityConditions").metadata["max"]
 
 
+def _text_leaf(name: str) -> Tuple[str, str, Tuple[str, ...]]:
+    return name, TEXT, ()
+
+
+@functools.lru_cache(maxsize=None)
+def _leaf_pool(resource: str, kinds: Optional[Tuple[str, ...]], within: Optional[str]) -> tuple:
+    cat = catalogue(resource)
+    pool = cat.nested[within] if within else cat.leaves
+    return tuple(leaf for leaf in pool if kinds is None or leaf[1] in kinds)
+
+
+@functools.lru_cache(maxsize=None)
+def _fixed_leaf_options(resource: str, kinds, within, aliases) -> Tuple[tuple, tuple]:
+    """The property-name options that do not depend on the resources drawn from: the resource type's
+    names (and documented aliases) go before those resources' own; names of free tag keys after."""
+    cat = catalogue(resource)
+    pool = _leaf_pool(resource, kinds, within)
+    named = [st.sampled_from(pool)] if pool else []
+    if aliases and cat.aliases and not within and (kinds is None or TEXT in kinds):
+        # Documented multi-Contains names (shape-less aliases): only in valid requests.
+        named.append(st.sampled_from(cat.aliases))
+    free_tag = []
+    if not within and cat.tag_prefixes and (kinds is None or TEXT in kinds):
+        free_tag.append(st.tuples(st.sampled_from(cat.tag_prefixes),
+                                  st.text(_SAFE_ALPHABET.filter(lambda c: c not in ","), min_size=1, max_size=12))
+                        .map(lambda pk: (f"{pk[0]}.{pk[1]}", TEXT, ())))
+    return tuple(named), tuple(free_tag)
+
+
 class _Context:
     def __init__(self, resource: str, resources: Sequence[dict]):
         self.cat = catalogue(resource)
@@ -163,6 +194,7 @@ class _Context:
 
         self._observed: Dict[Tuple[str, str], List[str]] = {}
         self._strategies: Dict[tuple, st.SearchStrategy] = {}  # built once: building is costly per draw
+        self.budget = [MAX_ELEMENTS]  # elements the expression being drawn may still use (see _expression)
 
     def observed(self, name: str, kind: str) -> List[str]:
         if (name, kind) not in self._observed:
@@ -178,25 +210,20 @@ class _Context:
         return self._strategies[key]
 
     def _leaves(self, kinds, within, aliases) -> st.SearchStrategy:
-        pool = self.cat.nested[within] if within else self.cat.leaves
-        pool = tuple(leaf for leaf in pool if kinds is None or leaf[1] in kinds)
+        pool = _leaf_pool(self.cat.resource, kinds, within)
         present = tuple(leaf for leaf in self.present if leaf in pool)
         tags = () if within or (kinds and TEXT not in kinds) else self.tag_names
-        options = [st.sampled_from(pool)] if pool else []
-        if aliases and self.cat.aliases and not within and (kinds is None or TEXT in kinds):
-            # Documented multi-Contains names (shape-less aliases): only in valid requests.
-            options.append(st.sampled_from(self.cat.aliases))
+        named, free_tag = _fixed_leaf_options(self.cat.resource, kinds, within, aliases)
+        options = list(named)
         if present:
             options.append(st.sampled_from(present))
         if tags:
-            options.append(st.sampled_from(tags).map(lambda n: (n, TEXT, ())))
-        if not within and self.cat.tag_prefixes and (kinds is None or TEXT in kinds):
-            options.append(st.tuples(st.sampled_from(self.cat.tag_prefixes),
-                                     st.text(_SAFE_ALPHABET.filter(lambda c: c not in ","), min_size=1, max_size=12))
-                           .map(lambda pk: (f"{pk[0]}.{pk[1]}", TEXT, ())))
+            options.append(st.sampled_from(tags).map(_text_leaf))
+        options += free_tag
         if not options:
             return st.nothing()
         return st.one_of(options)
+
 
     def values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
         key = ("values", name, kind, enum)
@@ -205,6 +232,28 @@ class _Context:
             base = _kind_values(kind, enum)
             self._strategies[key] = st.one_of(st.sampled_from(observed), base) if observed else base
         return self._strategies[key]
+
+    def more_values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[List[str]]:
+        """Up to two further values of an ``In`` list."""
+        return self._built(("more values", name, kind, enum), lambda: st.lists(self.values(name, kind, enum), max_size=2))
+
+    def filters(self, within: Optional[str] = None) -> st.SearchStrategy[dict]:
+        return self._built(("filter", within), lambda: _filter(self, within))
+
+    def expressions(self, depth: int, max_depth: int) -> st.SearchStrategy[dict]:
+        """Expressions at ``depth``: each draw spends from ``self.budget`` (set by the request's draw)."""
+        return self._built(("expression", depth, max_depth), lambda: _expression(self, depth, max_depth))
+
+    def nested_names(self) -> st.SearchStrategy[str]:
+        return self._built(("nested",), lambda: st.sampled_from(sorted(self.cat.nested)))
+
+    def _built(self, key: tuple, build) -> st.SearchStrategy:
+        """One strategy object per key and context: Hypothesis validates each new object on its first
+        draw, which costs more than the draw itself for these small composites."""
+        strategy = self._strategies.get(key)
+        if strategy is None:
+            strategy = self._strategies[key] = build()
+        return strategy
 
 
 def _tags_at(resource, prefix: str) -> list:
@@ -246,7 +295,7 @@ def _filter(draw, ctx: _Context, within: Optional[str] = None) -> dict:
         return flt
     value = draw(ctx.values(name, kind, enum))
     if operator == "In":
-        value = ",".join([value] + draw(st.lists(ctx.values(name, kind, enum), max_size=2)))
+        value = ",".join([value] + draw(ctx.more_values(name, kind, enum)))
     elif operator == "Contains" and len(value) > 1 and draw(_BOOLEANS):
         start = draw(_ints(0, len(value) - 1))
         value = value[start:draw(_ints(start + 1, len(value)))]
@@ -255,18 +304,19 @@ def _filter(draw, ctx: _Context, within: Optional[str] = None) -> dict:
 
 
 @st.composite
-def _expression(draw, ctx: _Context, depth: int, max_depth: int, budget: List[int]) -> dict:
-    """An expression using at most ``budget[0]`` elements (>= 1); the budget shrinks as it draws."""
+def _expression(draw, ctx: _Context, depth: int, max_depth: int) -> dict:
+    """An expression using at most ``ctx.budget[0]`` elements (>= 1); the budget shrinks as it draws."""
+    budget = ctx.budget
     expr: dict = {}
-    filters = [draw(_filter(ctx)) for _ in range(draw(_ints(0, min(4, budget[0]))))]
+    filters = [draw(ctx.filters()) for _ in range(draw(_ints(0, min(4, budget[0]))))]
     budget[0] -= len(filters)
     nested = []
     if ctx.cat.nested and budget[0] >= 2:
         for _ in range(draw(_ints(0, 2))):
             if budget[0] < 2:
                 break
-            prop = draw(st.sampled_from(sorted(ctx.cat.nested)))
-            inner = [draw(_filter(ctx, within=prop)) for _ in range(draw(_ints(1, min(3, budget[0] - 1))))]
+            prop = draw(ctx.nested_names())
+            inner = [draw(ctx.filters(within=prop)) for _ in range(draw(_ints(1, min(3, budget[0] - 1))))]
             budget[0] -= 1 + len(inner)
             nested.append({"NestedPropertyName": prop, "Filters": inner})
     subs = []
@@ -275,9 +325,9 @@ def _expression(draw, ctx: _Context, depth: int, max_depth: int, budget: List[in
             if budget[0] < 2:
                 break
             budget[0] -= 1
-            subs.append(draw(_expression(ctx, depth + 1, max_depth, budget)))
+            subs.append(draw(ctx.expressions(depth + 1, max_depth)))
     if not (filters or nested or subs):
-        filters = [draw(_filter(ctx))]
+        filters = [draw(ctx.filters())]
         budget[0] -= 1
     for key, items in (("Filters", filters), ("NestedFilters", nested), ("SubExpressions", subs)):
         if items:
@@ -311,11 +361,11 @@ def _valid_request(draw, ctx: "_Context", max_depth: int, next_token: Optional[s
     if ctx.cat.leaves and draw(st.integers(0, 9)) > 0:
         # Mostly small expressions, sometimes up to the documented 50 elements.
         cap = min(budget_cap, draw(st.sampled_from([6, 12, 24, MAX_ELEMENTS])))
-        budget = [draw(st.integers(1, cap))]
+        ctx.budget[0] = draw(st.integers(1, cap))
         if budget_cap == MAX_ELEMENTS and max_depth >= 2 and draw(st.integers(0, 19)) == 0:
             request["SearchExpression"] = _fifty_elements(ctx, draw)
         else:
-            request["SearchExpression"] = _limit_contains(draw(_expression(ctx, 1, max_depth, budget)))
+            request["SearchExpression"] = _limit_contains(draw(ctx.expressions(1, max_depth)))
     if ctx.cat.leaves and draw(st.booleans()):
         request["SortBy"] = draw(ctx.leaves(kinds=(TEXT, NUMERIC, TIMESTAMP)))[0]
     if draw(st.booleans()):
@@ -506,10 +556,25 @@ def search_requests(resource: str = "Endpoint", *, valid: bool = True, resources
     """
     if resource not in model.member_shape("Search", "Resource").enum:
         raise ValueError(f"unknown Search resource {resource!r}")
-    ctx = _Context(resource, resources)
-    if valid:
-        return _valid_request(ctx, max_depth, next_token)
-    return _invalid_request(ctx, max_depth)
+    key = (threading.get_ident(), resource, json.dumps(list(resources or ()), sort_keys=True, default=str),
+           valid, max_depth, next_token)
+    with _recent_lock:
+        strategy = _recent_requests.get(key)
+        if strategy is None:
+            ctx = _Context(resource, resources)
+            strategy = _valid_request(ctx, max_depth, next_token) if valid else _invalid_request(ctx, max_depth)
+            if len(_recent_requests) >= _RECENT_REQUESTS:
+                _recent_requests.pop(next(iter(_recent_requests)))
+            _recent_requests[key] = strategy
+    return strategy
+
+
+# Steps of one example often search the same resources again: their context (the names and values
+# they hold, and the strategies built on them) is kept for the next draw. Per thread: a context
+# holds the budget of the expression being drawn.
+_RECENT_REQUESTS = 32
+_recent_requests: Dict[tuple, st.SearchStrategy] = {}
+_recent_lock = threading.Lock()
 
 
 __all__ = ["search_requests", "catalogue", "Catalogue", "format_value", "MAX_ELEMENTS"]

@@ -253,7 +253,7 @@ class RandomChooser:
                 size += 1
         else:
             size = self.integer(low, high)
-        return "".join(self.rng.choice(node.pool) for _ in range(size))
+        return "".join(self.rng.choices(node.pool, k=size))
 
     def for_repeats(self, count: int):
         return self

@@ -22,3 +22,17 @@ def unwrapped(strategy: SearchStrategy) -> SearchStrategy:
     """``strategy`` (validated, as its first draw would) without its lazy wrapper."""
     strategy.validate()
     return unwrap_strategies(strategy)
+
+
+def draw_from(data, strategy: SearchStrategy, label: str = ""):
+    """``data.draw(strategy, label)`` for a rule's ``st.data()``, without its per-draw bookkeeping.
+
+    ``DataObject.draw`` numbers each draw, checks for global-random use around it and decides whether
+    to pretty-print it for Hypothesis' report (~10 µs): the suite reports its own reproduction, so
+    rules draw from the ``ConjectureData`` underneath (same choices, same shrinking). ``label``
+    names the draw where that object is missing (another Hypothesis).
+    """
+    underneath = getattr(data, "conjecture_data", None)
+    if underneath is None:  # pragma: no cover - another Hypothesis layout
+        return data.draw(strategy, label=label or None)
+    return underneath.draw(strategy, observe_as=f"generate:{label}")
