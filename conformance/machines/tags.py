@@ -23,7 +23,7 @@ from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
 from conformance.strategies.seeded import SEEDS
 from conformance.strategies.tags import seeded_tag, tag_keys, tag_values, tags
-from conformance.strategies.unwrapped import draw_from
+from conformance.strategies.unwrapped import draw_from, drawer
 
 PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
 KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
@@ -41,14 +41,20 @@ INVALID_TAG_KINDS = {
 }
 
 
-@st.composite
+_RESERVED_PREFIXES = st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()])
+_PATTERN_BREAKERS = st.sampled_from("!#$%&*()[]{}<>?,;|^~")  # outside the key and value patterns
+
+
 def invalid_tags(draw, kind: str, existing: Dict[str, str]) -> List[dict]:
-    """An AddTags ``Tags`` list breaking exactly the constraint ``kind``."""
+    """An AddTags ``Tags`` list breaking exactly the constraint ``kind``; ``draw`` is a rule's (see ``drawer``).
+
+    A plain function, not a composite strategy: a composite taking the resource's current tags would
+    be a new strategy, validated anew, on every draw."""
     key, value = seeded_tag(draw(SEEDS), existing)  # the broken part below is what is drawn with care
     if kind == "duplicate-key":
         return [{"Key": key, "Value": value}, {"Key": key, "Value": value[:VALUE_MAX - 1] + "x"}]  # still valid
     if kind == "reserved-prefix":
-        prefix = draw(st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()]))
+        prefix = draw(_RESERVED_PREFIXES)
         return [{"Key": (prefix + key)[:KEY_MAX], "Value": value}]
     if kind == "over-limit":
         # Enough fresh keys to pass the per-resource limit, never more than one request may carry.
@@ -58,11 +64,11 @@ def invalid_tags(draw, kind: str, existing: Dict[str, str]) -> List[dict]:
     if kind == "key-too-long":
         return [{"Key": key + "k" * (KEY_MAX + 1 - len(key)), "Value": value}]
     if kind == "key-pattern":
-        return [{"Key": key[:KEY_MAX - 1] + draw(st.sampled_from("!#$%&*()[]{}<>?,;|^~")), "Value": value}]
+        return [{"Key": key[:KEY_MAX - 1] + draw(_PATTERN_BREAKERS), "Value": value}]
     if kind == "value-too-long":
         return [{"Key": key, "Value": "v" * (VALUE_MAX + 1)}]
     if kind == "value-pattern":
-        return [{"Key": key, "Value": value[:VALUE_MAX - 1] + draw(st.sampled_from("!#$%&*()[]{}<>?,;|^~"))}]
+        return [{"Key": key, "Value": value[:VALUE_MAX - 1] + draw(_PATTERN_BREAKERS)}]
     raise ValueError(f"unknown invalid tags kind {kind!r}")
 
 
@@ -217,7 +223,7 @@ class TagsMachine(RuleBasedStateMachine):
         for kind, rule_id in INVALID_TAG_KINDS.items():
             if not self.s.enforced(rule_id):  # fixed for the round: the draws stay deterministic
                 continue
-            bad = draw_from(data, invalid_tags(kind, self.tags[arn]), kind)
+            bad = invalid_tags(drawer(data), kind, self.tags[arn])
             if self.s.run.broken:
                 continue
             with self.s.deciding(rule_id, NO_STATE_CHANGE):

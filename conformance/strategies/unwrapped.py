@@ -9,6 +9,8 @@ Hypothesis that no longer has the helper, the strategy is used as it is.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from hypothesis.strategies import SearchStrategy
 
 try:
@@ -35,4 +37,10 @@ def draw_from(data, strategy: SearchStrategy, label: str = ""):
     underneath = getattr(data, "conjecture_data", None)
     if underneath is None:  # pragma: no cover - another Hypothesis layout
         return data.draw(strategy, label=label or None)
-    return underneath.draw(strategy, observe_as=f"generate:{label}")
+    return underneath.draw(strategy)
+
+
+def drawer(data) -> Callable[[SearchStrategy], Any]:
+    """A draw function for helpers that take one (as composites do), drawing as ``draw_from`` does."""
+    underneath = getattr(data, "conjecture_data", None)
+    return underneath.draw if underneath is not None else data.draw
