@@ -256,6 +256,9 @@ def measure(target: str, extra: List[str], args) -> float:
     print(f"  within the suite: requests {capture.in_requests:.2f} s, the suite's own work "
           f"{phase - capture.in_requests:.2f} s = {(phase - capture.in_requests) / capture.in_requests:.0%} "
           f"on top of the requests")
+    # The same requests run slower between the suite's own work than back to back (the CPU's caches
+    # hold the suite's code and data in between); the loop's time also holds its target's creation.
+    print(f"  the same requests in the suite / in the loop: {capture.in_requests / loop:.2f}")
     machines = [test for test in suite_by_test if test != FUZZ_TEST and loop_by_test.get(test)]
     if machines:  # the fuzz sample sends few requests for its Schemathesis set-up: shown apart
         machine_suite = sum(suite_by_test[test] for test in machines)
