@@ -17,6 +17,7 @@ A keyword it does not know raises ShapesError when compiling: never silently acc
 
 from __future__ import annotations
 
+import datetime
 import numbers
 from typing import Any, Callable, Dict, List, Optional
 
@@ -96,15 +97,26 @@ TYPE_CHECKS: Dict[str, Check] = {
 }
 
 
-def compile_schema(schema, matcher: Optional[Callable[[str], Check]] = None) -> Check:
+def is_number_or_datetime(instance) -> bool:
+    """A number, or a ``datetime`` where botocore parsed a timestamp the wire carried as a number."""
+    return is_number(instance) or isinstance(instance, datetime.datetime)
+
+
+# A response as botocore parses it: the schemas' timestamps ("number") arrive as datetimes.
+PARSED_TYPE_CHECKS: Dict[str, Check] = dict(TYPE_CHECKS, number=is_number_or_datetime)
+
+
+def compile_schema(schema, matcher: Optional[Callable[[str], Check]] = None, *, parsed: bool = False) -> Check:
     """``schema`` (self-contained: ``$ref`` only into its own ``$defs``) as a validity predicate.
 
     ``matcher(regex)`` gives the pattern test (default: ``conformance.pattern_matching.matcher``,
     the one the jsonschema path uses). Raises ShapesError on a keyword or $ref it does not know.
+    ``parsed``: the instance is a botocore-parsed response, whose timestamps are datetimes (a
+    number's bounds cannot be compared with one: the check then raises TypeError).
     """
     if matcher is None:
         from conformance.pattern_matching import matcher  # cached per pattern, shared with jsonschema's path
-    compiler = _Compiler(schema, matcher)
+    compiler = _Compiler(schema, matcher, PARSED_TYPE_CHECKS if parsed else TYPE_CHECKS)
     compiler.compiled_root = compiler.compile(schema, "#")
     return compiler.compiled_root
 
@@ -114,10 +126,11 @@ class _Compiler:
     type, an instance of another type fails; when it does not, the type's keywords simply do not
     apply to it (JSON Schema's rule) and it passes."""
 
-    def __init__(self, root, matcher: Callable[[str], Check]) -> None:
+    def __init__(self, root, matcher: Callable[[str], Check], type_checks: Dict[str, Check] = TYPE_CHECKS) -> None:
         self.root = root
         self.defs = root.get("$defs", {}) if isinstance(root, dict) else {}
         self.matcher = matcher
+        self.type_checks = type_checks
         self.compiled_defs: Dict[str, Check] = {}
         self.compiling: set = set()
         self.compiled_root: Optional[Check] = None
@@ -151,7 +164,7 @@ class _Compiler:
         else:
             if not isinstance(types, list) or not types or any(name not in TYPE_CHECKS for name in types):
                 raise ShapesError(f"unknown type {types!r} (at {where})")
-            checks.append(_any_type([TYPE_CHECKS[name] for name in types]))
+            checks.append(_any_type([self.type_checks[name] for name in types]))
             checks.extend(self.untyped(schema, where))
         return _all([check for check in checks if check is not _accept])
 
@@ -159,15 +172,15 @@ class _Compiler:
         if type_name == "string":
             return self.string(schema, enum, True, where) or is_string
         if type_name in ("integer", "number"):
-            return _number(type_name, schema, True, where) or TYPE_CHECKS[type_name]
+            return _number(type_name, schema, True, where, self.type_checks) or self.type_checks[type_name]
         if type_name == "object":
             return self.object(schema, True, where) or is_object
         if type_name == "array":
             return self.array(schema, True, where) or is_array
-        return TYPE_CHECKS[type_name]  # boolean, null: no keywords of their own
+        return self.type_checks[type_name]  # boolean, null: no keywords of their own
 
     def untyped(self, schema: dict, where: str) -> List[Check]:
-        found = [self.string(schema, None, False, where), _number("number", schema, False, where),
+        found = [self.string(schema, None, False, where), _number("number", schema, False, where, self.type_checks),
                  self.object(schema, False, where), self.array(schema, False, where)]
         return [check for check in found if check is not None]
 
@@ -315,14 +328,15 @@ def _bound(schema: dict, keyword: str, where: str):
     return value
 
 
-def _number(type_name: str, schema: dict, typed: bool, where: str) -> Optional[Check]:
+def _number(type_name: str, schema: dict, typed: bool, where: str,
+            type_checks: Dict[str, Check] = TYPE_CHECKS) -> Optional[Check]:
     low = _bound(schema, "minimum", where)
     high = _bound(schema, "maximum", where)
     if low is None and high is None:
         return None
     low = -_INFINITY if low is None else low
     high = _INFINITY if high is None else high
-    of_type = TYPE_CHECKS[type_name]
+    of_type = type_checks[type_name]
     other_types_pass = not typed
     integer_only = type_name == "integer"
 

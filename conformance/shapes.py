@@ -176,30 +176,41 @@ def _message(error) -> str:
     return error.message
 
 
-# id(schema) -> (schema, its compiled check). Keyed by the loaded document, not by name, so the
-# check follows _operation_document's cache (cleared when the shapes are regenerated or swapped).
-_FAST_CHECKS: Dict[int, Tuple[dict, Callable[[object], bool]]] = {}
+# (id(schema), parsed) -> (schema, its compiled check). Keyed by the loaded document, not by name, so
+# the check follows _operation_document's cache (cleared when the shapes are regenerated or swapped).
+_FAST_CHECKS: Dict[Tuple[int, bool], Tuple[dict, Callable[[object], bool]]] = {}
 
 
-def fast_check(operation: str, direction: str = "input") -> Callable[[object], bool]:
+def fast_check(operation: str, direction: str = "input", *, parsed: bool = False) -> Callable[[object], bool]:
     """``operation``'s ``direction`` schema compiled into a yes/no validity check (see conformance.schema_check).
 
     True exactly when jsonschema finds no violation of a JSON value. Raises ShapesError on a
-    keyword the compiler does not know.
+    keyword the compiler does not know. ``parsed``: for a response as botocore parsed it
+    (timestamps as datetimes).
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     # SHAPES_DIR itself, not a new Path per call: a Path caches its hash, so the cache lookup stays cheap.
     directory = SHAPES_DIR if isinstance(SHAPES_DIR, pathlib.Path) else pathlib.Path(SHAPES_DIR)
     schema = _operation_document(directory, operation)[direction]
-    cached = _FAST_CHECKS.get(id(schema))
+    cached = _FAST_CHECKS.get((id(schema), parsed))
     if cached is not None and cached[0] is schema:
         return cached[1]
     from conformance.schema_check import compile_schema
 
-    check = compile_schema(schema)
-    _FAST_CHECKS[id(schema)] = (schema, check)
+    check = compile_schema(schema, parsed=parsed)
+    _FAST_CHECKS[id(schema), parsed] = (schema, check)
     return check
+
+
+def parsed_output_valid(operation: str, response: dict) -> bool:
+    """True when a botocore-parsed response surely matches the output schema; False means "not
+    sure": ``violations`` of its wire form decide (a number's bound next to a datetime, say)."""
+    check = fast_check(operation, "output", parsed=True)
+    try:
+        return check(response) is True
+    except Exception:  # noqa: BLE001 - a value the compiled comparisons choke on
+        return False
 
 
 def _fast_verdict(operation: str, payload, direction: str) -> Optional[bool]:

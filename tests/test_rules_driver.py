@@ -194,8 +194,8 @@ def test_an_output_rule_already_failed_costs_no_more_schema_checks(monkeypatch):
     from conformance.rules.validation import output_rule_id
 
     validated = []
-    real = shapes.violations
-    monkeypatch.setattr(shapes, "violations", lambda operation, *a, **k: validated.append(operation) or real(operation, *a, **k))
+    real = shapes.parsed_output_valid  # where every validation of an answer starts
+    monkeypatch.setattr(shapes, "parsed_output_valid", lambda operation, *a: validated.append(operation) or real(operation, *a))
     wrong_type = {"EndpointName": 5, "EndpointArn": 5}
     rule_id = output_rule_id("DescribeEndpoint")
     target = make_target("reference")
@@ -217,8 +217,8 @@ def test_a_repeated_answer_is_not_validated_again_but_still_counts_as_a_decided_
     from conformance.rules.validation import output_rule_id
 
     validated = []
-    real = shapes.violations
-    monkeypatch.setattr(shapes, "violations", lambda operation, *a, **k: validated.append(operation) or real(operation, *a, **k))
+    real = shapes.parsed_output_valid  # where every validation of an answer starts
+    monkeypatch.setattr(shapes, "parsed_output_valid", lambda operation, *a: validated.append(operation) or real(operation, *a))
     rule_id = output_rule_id("ListTags")
     recorder = Recorder()
     target = make_target("reference")

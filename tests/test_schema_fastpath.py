@@ -497,3 +497,48 @@ def test_pattern_matchers_are_built_on_first_use_only():
     assert built == []
     assert check({"NextToken": "t"}) and check({"NextToken": "u"})
     assert built == [shapes.output_schema("Search")["properties"]["NextToken"]["pattern"]]
+
+
+# --- responses as botocore parses them (timestamps as datetimes) -------------------------------------
+
+def _parsed(operation: str, payload):
+    """``payload`` (wire form) as botocore's awsJson parser hands it to a client: timestamps become datetimes."""
+    from botocore.parsers import create_parser
+
+    body = json.dumps(payload).encode()
+    shape = model.operation_model(operation).output_shape
+    parsed = create_parser("json").parse({"body": body, "headers": {}, "status_code": 200}, shape)
+    parsed.pop("ResponseMetadata", None)
+    return parsed
+
+
+@PROPERTY
+@given(st.data())
+def test_parsed_outputs_get_the_verdict_of_their_wire_form(data):
+    """parsed_output_valid says yes exactly when the wire form is valid, on answers botocore can parse,
+    and never says yes to an invalid one when a value is odd (its "no" only means "check the wire form")."""
+    from conformance.machines.session import wire_form
+
+    operation = data.draw(st.sampled_from(OUTPUT_OPERATIONS), label="operation")
+    wire = data.draw(shape_strategy(model.operation_model(operation).output_shape), label="payload")
+    try:
+        parsed = _parsed(operation, wire)
+    except Exception:  # noqa: BLE001 - a value botocore itself cannot parse never reaches the check
+        assume(False)
+    valid = jsonschema_says_valid(operation, "output", wire_form(parsed))
+    assert shapes.parsed_output_valid(operation, parsed) is valid
+    odd = _with_replaced_leaf(parsed, data) if parsed else parsed
+    if shapes.parsed_output_valid(operation, odd):
+        assert jsonschema_says_valid(operation, "output", wire_form(odd)), odd
+
+
+def test_a_parsed_timestamp_is_valid_where_the_schema_wants_a_number_and_nowhere_else():
+    import datetime
+
+    when = datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)
+    answer = {"EndpointName": "e", "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e",
+              "EndpointStatus": "InService", "CreationTime": when, "LastModifiedTime": when}
+    assert shapes.parsed_output_valid("DescribeEndpoint", answer)
+    assert not shapes.fast_check("DescribeEndpoint", "output")(answer)  # the wire-form check wants numbers
+    assert not shapes.parsed_output_valid("DescribeEndpoint", dict(answer, EndpointName=when))
+    assert not shapes.parsed_output_valid("DescribeEndpoint", dict(answer, CreationTime="2026-01-02"))
