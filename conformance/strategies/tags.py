@@ -39,7 +39,11 @@ def tag_keys(existing: Iterable[str] = ()) -> st.SearchStrategy[str]:
 def _any_tag_keys() -> st.SearchStrategy[str]:
     """One choice (a seed) per key: drawn character by character, tags cost more choices than the
     requests they go in. Seed 0, where shrinking goes, is the simplest key."""
-    return SEEDS.map(lambda seed: _not_reserved(_seeded("Key", seed)))
+    return SEEDS.map(_tag_key)
+
+
+def _tag_key(seed: int) -> str:
+    return _not_reserved(_seeded("Key", seed))
 
 
 def _not_reserved(key: str) -> str:
@@ -85,9 +89,13 @@ def seeded_tag(seed: int, existing: Iterable[str] = ()) -> Tuple[str, str]:
     return _unused(_not_reserved(_pooled("Key", rng)), frozenset(existing)), _pooled("Value", rng)
 
 
-def _tag_list(keys: List[str], draw) -> List[dict]:
-    """Tags with these keys; their values, which no check looks into, come from one drawn seed."""
+def _tag_list(keys: List[str], draw, shuffled: bool = False) -> List[dict]:
+    """Tags with these keys; their values, which no check looks into, come from one drawn seed, which
+    also orders the keys if ``shuffled`` (seed 0: the keys as given, the simplest values)."""
     rng = rng_for(draw(SEEDS))
+    if shuffled and rng is not None:
+        keys = list(keys)
+        rng.shuffle(keys)
     return [{"Key": key, "Value": _pooled("Value", rng)} for key in keys]
 
 
@@ -114,10 +122,10 @@ def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tup
     taken = set(existing_keys)
     fresh = []
     for _ in range(draw(st.integers(fresh_min, fresh_max))):
-        key = _unused(draw(_any_tag_keys()), taken)
+        key = _unused(_tag_key(draw(SEEDS)), taken)  # as _any_tag_keys() draws it, without a map's cost per draw
         taken.add(key)
         fresh.append(key)
-    return _tag_list(_shuffled(overwrite + fresh, draw(SEEDS)), draw)
+    return _tag_list(overwrite + fresh, draw, shuffled=True)
 
 
 def _fresh_names(count: int, existing_keys: Tuple[str, ...]) -> List[str]:
