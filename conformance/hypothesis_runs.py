@@ -4,10 +4,10 @@
   as ``hypothesis.find`` does.
 - No constants from "local" modules. Now and then Hypothesis draws a literal it found in the source
   of the not-installed modules imported so far. Which modules count depends on how the suite is
-  installed (an editable install is local), on the user's own files, on what happened to be
-  imported before, and on a 100 ms time limit for reading them: the same ``--seed`` drew other
-  values after a mere change of import order. The suite's runs draw only Hypothesis' built-in
-  constants. With a Hypothesis whose internals differ, runs go on as Hypothesis does them.
+  installed (an editable install is local), on the user's own files and on what happened to be
+  imported before: the same ``--seed`` drew other values after a mere change of import order.
+  The suite's runs draw only Hypothesis' built-in constants. With a Hypothesis whose internals
+  differ, runs go on as Hypothesis does them.
 - Called with frame-stack headroom (``conformance.headroom``).
 """
 

@@ -271,9 +271,9 @@ class EndpointMachine(RuleBasedStateMachine):
           with_config=st.sampled_from([True, True, True, False]))
     def update_endpoint(self, data, count, weight, with_config):
         """UpdateEndpoint to a new config, with a valid DeploymentConfig (or none: the default blue/green)."""
-        name = draw_from(data, st.sampled_from(self._in_service()), "endpoint")
+        name = draw_from(data, st.sampled_from(self._in_service()))
         ep = self.endpoint_models[name]
-        deployment = draw_from(data, valid_deployment_configs((count,)), "DeploymentConfig") if with_config else None
+        deployment = draw_from(data, valid_deployment_configs((count,))) if with_config else None
         extra = {"DeploymentConfig": deployment} if deployment else {}
         self._deploy(ep, count, weight, extra, "new" if deployment else "none", deployment, False, [])
 
@@ -283,9 +283,9 @@ class EndpointMachine(RuleBasedStateMachine):
     def update_retaining(self, data, count, weight, exclude):
         """UpdateEndpoint reusing the last DeploymentConfig and the variants' properties (minus ``exclude``);
         an endpoint without a last DeploymentConfig first gets one."""
-        name = draw_from(data, st.sampled_from(self._in_service()), "endpoint")
+        name = draw_from(data, st.sampled_from(self._in_service()))
         ep = self.endpoint_models[name]
-        first = draw_from(data, valid_deployment_configs((count, ep.count)), "DeploymentConfig")
+        first = draw_from(data, valid_deployment_configs((count, ep.count)))
         if not ep.last_deployment_config:
             self._deploy(ep, ep.count, ep.weight, {"DeploymentConfig": first}, "new", first, False, [])
             if ep.status != "InService" or not ep.last_deployment_config:
@@ -417,7 +417,7 @@ class EndpointMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), weight=st.sampled_from([0.5, 1.0, 3.0]))
     def update_weights(self, data, weight):
-        name = draw_from(data, st.sampled_from(self._in_service()), "endpoint")
+        name = draw_from(data, st.sampled_from(self._in_service()))
         rule_id = "endpoint.update-weights.updating-then-in-service"
         if self.s.skip_unsupported(["UpdateEndpointWeightsAndCapacities"], [rule_id]):
             return
@@ -444,7 +444,7 @@ class EndpointMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), count=st.integers(1, 4))
     def update_rolled_back_by_alarm(self, data, count):
-        name = draw_from(data, st.sampled_from(self._in_service()), "endpoint")
+        name = draw_from(data, st.sampled_from(self._in_service()))
         ep = self.endpoint_models[name]
         rule_id = "endpoint.update.auto-rollback-on-alarm"
         if self.s.skip_unsupported(["UpdateEndpoint", "PutMetricAlarm", "SetAlarmState"], [rule_id]):
@@ -494,13 +494,13 @@ class EndpointMachine(RuleBasedStateMachine):
     @rule(data=st.data(), count=st.integers(1, 6))
     def update_with_invalid_deployments(self, data, count):
         """One UpdateEndpoint per documented cross-field rule, each breaking only that rule."""
-        self._invalid_deployments(draw_from(data, st.sampled_from(self._in_service()), "endpoint"), count, data)
+        self._invalid_deployments(draw_from(data, st.sampled_from(self._in_service())), count, data)
 
     def _invalid_deployments(self, name: str, count: int, data) -> None:
         ep = self.endpoint_models[name]
         # Only the enforced kinds (fixed for the round) are drawn, all before the target is asked anything.
         kinds = tuple(kind for kind in INVALID_KINDS if self.s.enforced(kind))
-        drawn = list(zip(kinds, draw_from(data, invalid_updates(kinds, count), "invalid updates")))
+        drawn = list(zip(kinds, draw_from(data, invalid_updates(kinds, count))))
         if self.s.skip_unsupported(["UpdateEndpoint"], INVALID_KINDS):
             return
         new_config = None

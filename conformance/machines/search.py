@@ -174,7 +174,7 @@ class SearchMachine(RuleBasedStateMachine):
             return
         with self.s.deciding(*rules):
             documents = self._refresh(resource_type)
-            request = draw_from(data, search_requests(resource_type, resources=documents), "Search request")
+            request = draw_from(data, search_requests(resource_type, resources=documents))
             request.pop("MaxResults", None)
             request.pop("NextToken", None)
             failed, records = self._search_all(request, page_size)
@@ -251,7 +251,7 @@ class SearchMachine(RuleBasedStateMachine):
         text_filter = {"Name": name, "Operator": "Equals", "Value": "x"}
         if self.s.skip_unsupported(["Search"], self.RULES[2:7]):
             return
-        first, second = draw_from(data, st.lists(st.text("abcdefgh", min_size=1, max_size=4), min_size=2, max_size=2), "names")
+        first, second = draw_from(data, st.lists(st.text("abcdefgh", min_size=1, max_size=4), min_size=2, max_size=2))
         self._expect_rejected(
             "search.contains-at-most-once",
             dict(base, SearchExpression={"Filters": [{"Name": name, "Operator": "Contains", "Value": first}],
@@ -267,12 +267,12 @@ class SearchMachine(RuleBasedStateMachine):
             "search.expression.at-most-20-per-list",
             dict(base, SearchExpression={"Filters": [text_filter] * (LIST_MAX + 1)}),
             f"{LIST_MAX + 1} filters in one list")
-        operator = draw_from(data, st.sampled_from(sorted(search_eval.ORDERING_OPERATORS)), "operator")
+        operator = draw_from(data, st.sampled_from(sorted(search_eval.ORDERING_OPERATORS)))
         self._expect_rejected(
             "search.operator-not-for-text",
             dict(base, SearchExpression={"Filters": [{"Name": name, "Operator": operator, "Value": "a"}]}),
             f"{operator} on the text property {name}")
-        operator = draw_from(data, st.sampled_from(sorted(search_eval.TEXT_ONLY_OPERATORS)), "operator")
+        operator = draw_from(data, st.sampled_from(sorted(search_eval.TEXT_ONLY_OPERATORS)))
         self._expect_rejected(
             "search.operator-only-for-text",
             dict(base, SearchExpression={"Filters": [

@@ -179,8 +179,8 @@ class TagsMachine(RuleBasedStateMachine):
         run_keys = {t["Key"] for t in self.run_tags}
         # The run's own keys last: the simplest draws overwrite the keys this machine added.
         existing = sorted(current, key=lambda key: key in run_keys)
-        new = draw_from(data, tags(min_size=1, max_size=6, existing_keys=existing), "Tags")
-        value = draw_from(data, tag_values(), "overwriting value")
+        new = draw_from(data, tags(min_size=1, max_size=6, existing_keys=existing))
+        value = draw_from(data, tag_values())
         new = [t for t in new if t["Key"] not in run_keys] or [{"Key": "sagemaker-conformance:tagged", "Value": ""}]
         own = [k for k in current if k not in run_keys and k not in {t["Key"] for t in new}]
         if overwrite and own:  # make sure existing keys get overwritten now and then
@@ -206,9 +206,9 @@ class TagsMachine(RuleBasedStateMachine):
     def delete_tags(self, data, arn, absent):
         current = self.tags[arn]
         removable = [k for k in current if k not in {t["Key"] for t in self.run_tags}]
-        keys = draw_from(data, st.lists(st.sampled_from(removable), unique=True, max_size=3), "keys") if removable else []
+        keys = draw_from(data, st.lists(st.sampled_from(removable), unique=True, max_size=3)) if removable else []
         if absent or not keys:
-            keys = keys + [draw_from(data, tag_keys(current), "absent key")]
+            keys = keys + [draw_from(data, tag_keys(current))]
         rule_id = "tags.delete.absent-key-harmless" if any(k not in current for k in keys) else "tags.list.reflects-changes"
         with self.s.deciding(rule_id):
             out = self.s.call("DeleteTags", ResourceArn=arn, TagKeys=keys)

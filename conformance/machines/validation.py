@@ -104,7 +104,7 @@ class ValidationMachine(RuleBasedStateMachine):
             # target answers never changes them (a failing check ends the example, and with it the draws).
             if not (self.s.enforced(rule_id) or self.s.enforced(NO_STATE_CHANGE)):
                 continue
-            invalid = draw_from(data, invalid_input(operation), operation)
+            invalid = draw_from(data, invalid_input(operation))
             if self.s.skip_unsupported([operation], [rule_id]):
                 continue
             payload = dict(invalid.payload)

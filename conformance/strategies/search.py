@@ -204,10 +204,7 @@ class _Context:
 
     def leaves(self, kinds: Optional[Tuple[str, ...]] = None, within: Optional[str] = None,
                aliases: bool = False) -> st.SearchStrategy:
-        key = ("leaves", kinds, within, aliases)
-        if key not in self._strategies:
-            self._strategies[key] = self._leaves(kinds, within, aliases)
-        return self._strategies[key]
+        return self._built(("leaves", kinds, within, aliases), lambda: self._leaves(kinds, within, aliases))
 
     def _leaves(self, kinds, within, aliases) -> st.SearchStrategy:
         pool = _leaf_pool(self.cat.resource, kinds, within)
@@ -226,12 +223,12 @@ class _Context:
 
 
     def values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
-        key = ("values", name, kind, enum)
-        if key not in self._strategies:
-            observed = self.observed(name, kind)
-            base = _kind_values(kind, enum)
-            self._strategies[key] = st.one_of(st.sampled_from(observed), base) if observed else base
-        return self._strategies[key]
+        return self._built(("values", name, kind, enum), lambda: self._values(name, kind, enum))
+
+    def _values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
+        observed = self.observed(name, kind)
+        base = _kind_values(kind, enum)
+        return st.one_of(st.sampled_from(observed), base) if observed else base
 
     def more_values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[List[str]]:
         """Up to two further values of an ``In`` list."""

@@ -26,21 +26,17 @@ def unwrapped(strategy: SearchStrategy) -> SearchStrategy:
     return unwrap_strategies(strategy)
 
 
-def draw_from(data, strategy: SearchStrategy, label: str = ""):
-    """``data.draw(strategy, label)`` for a rule's ``st.data()``, without its per-draw bookkeeping.
+def drawer(data) -> Callable[[SearchStrategy], Any]:
+    """The draw function under a rule's ``st.data()``, without ``DataObject.draw``'s per-draw bookkeeping.
 
     ``DataObject.draw`` numbers each draw, checks for global-random use around it and decides whether
     to pretty-print it for Hypothesis' report (~10 µs): the suite reports its own reproduction, so
-    rules draw from the ``ConjectureData`` underneath (same choices, same shrinking). ``label``
-    names the draw where that object is missing (another Hypothesis).
+    rules draw from the ``ConjectureData`` underneath (same choices, same shrinking).
     """
     underneath = getattr(data, "conjecture_data", None)
-    if underneath is None:  # pragma: no cover - another Hypothesis layout
-        return data.draw(strategy, label=label or None)
-    return underneath.draw(strategy)
+    return underneath.draw if underneath is not None else data.draw  # another Hypothesis: its own way
 
 
-def drawer(data) -> Callable[[SearchStrategy], Any]:
-    """A draw function for helpers that take one (as composites do), drawing as ``draw_from`` does."""
-    underneath = getattr(data, "conjecture_data", None)
-    return underneath.draw if underneath is not None else data.draw
+def draw_from(data, strategy: SearchStrategy):
+    """One draw from ``strategy`` under a rule's ``st.data()`` (see ``drawer``)."""
+    return drawer(data)(strategy)
