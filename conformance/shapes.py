@@ -206,17 +206,14 @@ def fast_check(operation: str, direction: str = "input", *, parsed: bool = False
 def parsed_output_valid(operation: str, response: dict) -> bool:
     """True when a botocore-parsed response surely matches the output schema; False means "not
     sure": ``violations`` of its wire form decide (a number's bound next to a datetime, say)."""
-    check = fast_check(operation, "output", parsed=True)
-    try:
-        return check(response) is True
-    except Exception:  # noqa: BLE001 - a value the compiled comparisons choke on
-        return False
+    return _fast_verdict(operation, response, "output", parsed=True) is True
 
 
-def _fast_verdict(operation: str, payload, direction: str) -> Optional[bool]:
+def _fast_verdict(operation: str, payload, direction: str, parsed: bool = False) -> Optional[bool]:
     """The compiled check's verdict; None where it cannot decide (a non-JSON value its comparisons choke on,
     nesting too deep): jsonschema decides those."""
-    check = fast_check(operation, direction)  # a schema it cannot compile is an error (ShapesError), not a doubt
+    # A schema it cannot compile is an error (ShapesError), not a doubt.
+    check = fast_check(operation, direction, parsed=parsed)
     try:
         return check(payload)
     except Exception:  # noqa: BLE001

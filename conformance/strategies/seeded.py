@@ -38,9 +38,8 @@ from conformance.strategies.shapes import (
     string_bounds,
     string_regex,
 )
-from conformance.strategies.unwrapped import unwrapped
 
-SEEDS = unwrapped(st.integers(0, 2**32 - 1))
+SEEDS = text.SEEDS
 FLOAT_SPAN = 1e6  # an unbounded float side stays within this of zero
 DISTINCT_KEY_TRIES = 8  # draws per wanted map key before settling for fewer (never below the minimum)
 

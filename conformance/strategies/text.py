@@ -226,10 +226,10 @@ class HypothesisChooser:
         past a few, they come from one drawn seed (their number still shrinks, their text does not)."""
         if count < SEEDED_REPEATS:
             return self
-        return RandomChooser(random.Random(self.draw(_SEEDS)), short_runs=True)
+        return RandomChooser(random.Random(self.draw(SEEDS)), short_runs=True)
 
 
-_SEEDS = unwrapped(st.integers(0, 2**32 - 1))
+SEEDS = unwrapped(st.integers(0, 2**32 - 1))  # a drawn seed: one choice for what a Random builds
 SEEDED_REPEATS = 3
 
 
