@@ -72,7 +72,7 @@ def test_only_the_first_shard_runs_the_simplest_example():
     for seed in (5, 6, 7):
         drawn = _examples_drawn(skip_simplest=True, seed=seed)
         assert drawn != [0, 0, 0]
-        assert len(drawn) == 3  # the shard's extra initialize rule does not take a step from the machine
+        assert len(drawn) == 3  # the shard's first draw does not take a step from the machine
 
 
 def test_shards_run_at_once_when_concurrency_allows_it():

@@ -81,7 +81,6 @@ def run_machine(
         from conformance.machines.shards import skipping_simplest
 
         machine_class = skipping_simplest(machine_class)
-        step_count += 1  # Hypothesis counts the extra initialize rule as a step
     phases = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if shrink else [])
     settings = hypothesis_settings(
         max_examples=max_examples,

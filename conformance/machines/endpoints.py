@@ -16,31 +16,23 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    Bundle,
-    RuleBasedStateMachine,
-    consumes,
-    initialize,
-    invariant,
-    multiple,
-    precondition,
-    rule,
-)
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, multiple, precondition, rule
 
 from conformance.errors import NotImplementedByTarget
 from conformance.machines import resources
 from conformance.machines.deployment_inputs import INVALID_KINDS, invalid_updates, traffic_wait, valid_deployment_configs
-from conformance.machines.session import POLL_SECONDS, Outcome, Session
+from conformance.machines.session import POLL_SECONDS, Outcome, Session, begin_example
 from conformance.machines.views import brief, contains, distinct, variant_statuses
 from conformance.machines.views import variant as variant_of
 from conformance.model import member_shape, waiter_config
 from conformance.results import Status
-from conformance.strategies.unwrapped import draw_from
+from conformance.strategies.unwrapped import draw_from, example_data, pick, unwrapped
 
 ENDPOINT_STATUSES = frozenset(member_shape("DescribeEndpoint", "EndpointStatus").enum)
 VARIANT_STATUSES = frozenset(member_shape("DescribeEndpoint", "ProductionVariants.VariantStatus.Status").enum)
 TRANSITIONAL = frozenset({"Creating", "Updating", "RollingBack", "SystemUpdating", "Deleting"})
 MAX_ENDPOINTS = 3  # live endpoints per example: every step re-describes each of them
+FIRST_INSTANCE_COUNTS = unwrapped(st.integers(1, 4))
 
 
 def settle_timeout() -> float:
@@ -96,7 +88,6 @@ class EndpointMachine(RuleBasedStateMachine):
                   "DescribeEndpoint", "UpdateEndpoint", "UpdateEndpointWeightsAndCapacities")
 
     configs = Bundle("configs")
-    endpoints = Bundle("endpoints")
 
     def __init__(self, run) -> None:
         super().__init__()
@@ -107,6 +98,7 @@ class EndpointMachine(RuleBasedStateMachine):
         self.models: Dict[bool, str] = {}
         self.config_models: Dict[str, ConfigModel] = {}
         self.endpoint_models: Dict[str, EndpointModel] = {}
+        begin_example(self, self.first_endpoints)
 
     # ------------------------------------------------------------ helpers
     def _model(self, deployable: bool) -> str:
@@ -180,18 +172,18 @@ class EndpointMachine(RuleBasedStateMachine):
                          f"UpdateEndpointWeightsAndCapacities on a {status} endpoint: {out.describe()}")
 
     # -------------------------------------------------------------- steps
-    @initialize(target=endpoints, count=st.integers(1, 4), invalid=st.data())
-    def first_endpoints(self, count, invalid):
-        """Every example starts with an InService endpoint (and, where failures can be provoked, a Failed one),
-        asks for an endpoint that does not exist and sends one UpdateEndpoint per documented cross-field rule."""
+    def first_endpoints(self) -> None:
+        """How every example begins: an InService endpoint (and, where failures can be provoked, a Failed one);
+        asking for an endpoint that does not exist; one UpdateEndpoint per documented cross-field rule."""
+        data = example_data()
+        count = draw_from(data, FIRST_INSTANCE_COUNTS)
         for operation in ("DescribeEndpoint", "UpdateEndpoint", "DeleteEndpoint"):
             self._call_missing(operation)
-        names = [self._create_endpoint(self._config(count, 1.0))]
+        self._create_endpoint(self._config(count, 1.0))
         if self.injects_failures:
-            names.append(self._create_endpoint(self._config(count, 1.0, deployable=False)))
+            self._create_endpoint(self._config(count, 1.0, deployable=False))
         if self._in_service():
-            self._invalid_deployments(self._in_service()[0], count, invalid)
-        return multiple(*[n for n in names if n])
+            self._invalid_deployments(self._in_service()[0], count, data)
 
     @rule(target=configs, count=st.integers(1, 6), deployable=st.sampled_from([True, True, False]))
     def create_config(self, count, deployable):
@@ -200,20 +192,19 @@ class EndpointMachine(RuleBasedStateMachine):
         return self._config(count, 1.0, deployable or not self.injects_failures, in_bundle=True)
 
     @precondition(lambda self: len(self.endpoint_models) < MAX_ENDPOINTS)
-    @rule(target=endpoints, config=configs)
+    @rule(config=configs)
     def create_endpoint(self, config):
-        name = self._create_endpoint(config)
-        return name if name else multiple()
+        self._create_endpoint(config)
 
-    def _create_endpoint(self, config: str) -> Optional[str]:
+    def _create_endpoint(self, config: str) -> None:
         cfg = self.config_models.get(config)
         if cfg is None or self.s.run.broken:  # deleted meanwhile
-            return None
+            return
         name = self.s.run.unique_name("ep")
         created = self.s.call("CreateEndpoint", EndpointName=name, EndpointConfigName=config, Tags=self.run_tags)
         self.s.check("endpoint.create.status-creating", created.ok, f"CreateEndpoint refused: {created.describe()}")
         if not created.ok:
-            return None
+            return
         self.cleanup.add("DeleteEndpoint", name)
         cfg.used_by.append(name)
         first = self._describe(name)
@@ -264,14 +255,13 @@ class EndpointMachine(RuleBasedStateMachine):
         self.endpoint_models[name] = EndpointModel(
             name, created.get("EndpointArn"), config, final_status, cfg.count, cfg.weight, config,
             final.get("LastDeploymentConfig"))
-        return name
 
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), count=st.integers(1, 6), weight=st.sampled_from([1.0, 2.0, 0.5]),
           with_config=st.sampled_from([True, True, True, False]))
     def update_endpoint(self, data, count, weight, with_config):
         """UpdateEndpoint to a new config, with a valid DeploymentConfig (or none: the default blue/green)."""
-        name = draw_from(data, st.sampled_from(self._in_service()))
+        name = pick(data, self._in_service())
         ep = self.endpoint_models[name]
         deployment = draw_from(data, valid_deployment_configs((count,))) if with_config else None
         extra = {"DeploymentConfig": deployment} if deployment else {}
@@ -283,7 +273,7 @@ class EndpointMachine(RuleBasedStateMachine):
     def update_retaining(self, data, count, weight, exclude):
         """UpdateEndpoint reusing the last DeploymentConfig and the variants' properties (minus ``exclude``);
         an endpoint without a last DeploymentConfig first gets one."""
-        name = draw_from(data, st.sampled_from(self._in_service()))
+        name = pick(data, self._in_service())
         ep = self.endpoint_models[name]
         first = draw_from(data, valid_deployment_configs((count, ep.count)))
         if not ep.last_deployment_config:
@@ -417,7 +407,7 @@ class EndpointMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), weight=st.sampled_from([0.5, 1.0, 3.0]))
     def update_weights(self, data, weight):
-        name = draw_from(data, st.sampled_from(self._in_service()))
+        name = pick(data, self._in_service())
         rule_id = "endpoint.update-weights.updating-then-in-service"
         if self.s.skip_unsupported(["UpdateEndpointWeightsAndCapacities"], [rule_id]):
             return
@@ -444,7 +434,7 @@ class EndpointMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._in_service())
     @rule(data=st.data(), count=st.integers(1, 4))
     def update_rolled_back_by_alarm(self, data, count):
-        name = draw_from(data, st.sampled_from(self._in_service()))
+        name = pick(data, self._in_service())
         ep = self.endpoint_models[name]
         rule_id = "endpoint.update.auto-rollback-on-alarm"
         if self.s.skip_unsupported(["UpdateEndpoint", "PutMetricAlarm", "SetAlarmState"], [rule_id]):
@@ -494,7 +484,7 @@ class EndpointMachine(RuleBasedStateMachine):
     @rule(data=st.data(), count=st.integers(1, 6))
     def update_with_invalid_deployments(self, data, count):
         """One UpdateEndpoint per documented cross-field rule, each breaking only that rule."""
-        self._invalid_deployments(draw_from(data, st.sampled_from(self._in_service())), count, data)
+        self._invalid_deployments(pick(data, self._in_service()), count, data)
 
     def _invalid_deployments(self, name: str, count: int, data) -> None:
         ep = self.endpoint_models[name]
@@ -516,11 +506,13 @@ class EndpointMachine(RuleBasedStateMachine):
                              f"a rejected UpdateEndpoint changed the endpoint: {after.get('EndpointStatus')} on "
                              f"{after.get('EndpointConfigName')!r}")
 
-    @rule(endpoint=consumes(endpoints))
-    def delete_endpoint(self, endpoint):
-        ep = self.endpoint_models.get(endpoint)
+    @precondition(lambda self: self.endpoint_models)
+    @rule(data=st.data())
+    def delete_endpoint(self, data):
+        endpoint = pick(data, list(self.endpoint_models))
+        ep = self.endpoint_models[endpoint]
         rule_id = "endpoint.delete.deleting-then-gone"
-        if ep is None or self.s.skip_unsupported(["DeleteEndpoint"], [rule_id]):
+        if self.s.skip_unsupported(["DeleteEndpoint"], [rule_id]):
             return
         with self.s.deciding(rule_id):
             out = self.s.call("DeleteEndpoint", EndpointName=endpoint)

@@ -17,12 +17,12 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conformance import search_eval
 from conformance.documented import contains_limit_message
 from conformance.machines import resources
-from conformance.machines.session import Outcome, Session
+from conformance.machines.session import Outcome, Session, begin_example
 from conformance.model import member_shape
 from conformance.strategies.search import search_requests
 from conformance.strategies.unwrapped import draw_from
@@ -62,6 +62,7 @@ class SearchMachine(RuleBasedStateMachine):
         self.names: Dict[str, List[str]] = {kind: [] for kind in RESOURCE_TYPES}
         self.documents: Dict[str, List[dict]] = {kind: [] for kind in RESOURCE_TYPES}
         self.stale = True
+        begin_example(self, self.create_resources)
 
     # ------------------------------------------------------------ helpers
     def _tags(self) -> List[dict]:
@@ -138,9 +139,8 @@ class SearchMachine(RuleBasedStateMachine):
                          f"Search with {why}: {out.describe()}" + (f" (documented message: {message!r})" if message else ""))
 
     # -------------------------------------------------------------- steps
-    @initialize()
-    def create_resources(self):
-        """Two models whose names make Equals and Contains differ, and an endpoint."""
+    def create_resources(self) -> None:
+        """How every example begins: two models whose names make Equals and Contains differ, and an endpoint."""
         self.marker = self.s.run.unique_name("search")
         first = self.s.run.unique_name("smodel")
         self._create_model(first)

@@ -65,6 +65,18 @@ class Outcome:
         return (self.response or {}).get(key, default)
 
 
+def begin_example(machine, start: Callable[[], None]) -> None:
+    """Run ``start()``, what every example begins with, from the machine's ``__init__``; it draws from
+    ``strategies.unwrapped.example_data()``. (An ``@initialize`` rule would cost Hypothesis new
+    strategies in every example.) Hypothesis tears down only a machine it got back, so a start that
+    fails tears down here: what it created is deleted."""
+    try:
+        start()
+    except BaseException:
+        machine.teardown()
+        raise
+
+
 class ShrinkBudgetSpent(BaseException):
     """Ends a Hypothesis run whose shrinking used its budget (a BaseException: Hypothesis must not take it
     for a failure). Rejecting the example instead would make Hypothesis call the machine flaky."""

@@ -14,16 +14,16 @@ from __future__ import annotations
 from typing import Dict, List, Optional
 
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conformance.documented import RESERVED_TAG_PREFIX, max_tags_per_resource
 from conformance.machines import resources
-from conformance.machines.session import Session
+from conformance.machines.session import Session, begin_example
 from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
 from conformance.strategies.seeded import SEEDS
 from conformance.strategies.tags import seeded_tag, tag_keys, tag_values, tags
-from conformance.strategies.unwrapped import draw_from, drawer
+from conformance.strategies.unwrapped import draw_from, drawer, example_data, pick
 
 PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
 KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
@@ -41,6 +41,7 @@ INVALID_TAG_KINDS = {
 }
 
 
+CREATION_TAGS = tags(min_size=1, max_size=5)
 _RESERVED_PREFIXES = st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()])
 _PATTERN_BREAKERS = st.sampled_from("!#$%&*()[]{}<>?,;|^~")  # outside the key and value patterns
 
@@ -81,8 +82,6 @@ class TagsMachine(RuleBasedStateMachine):
     )
     OPERATIONS = ("CreateModel", "CreateEndpointConfig", "CreateEndpoint", "ListTags")
 
-    arns = Bundle("arns")
-
     def __init__(self, run) -> None:
         super().__init__()
         self.s = Session(run)
@@ -90,6 +89,8 @@ class TagsMachine(RuleBasedStateMachine):
         self.run_tags = resources.run_tags(run.target)
         self.tags: Dict[str, Dict[str, str]] = {}
         self.last_listed_keys: List[str] = []
+        self.arns: List[str] = []  # the resources the steps tag, untag and list
+        begin_example(self, self.create_tagged_resources)
 
     # ------------------------------------------------------------ helpers
     def _created(self, arn: Optional[str], given: List[dict]) -> Optional[str]:
@@ -136,10 +137,10 @@ class TagsMachine(RuleBasedStateMachine):
                          f"after {why} ListTags gives {_diff(listed, expected)}")
 
     # -------------------------------------------------------------- steps
-    @initialize(target=arns, model_tags=tags(min_size=1, max_size=5), config_tags=tags(min_size=1, max_size=5),
-                endpoint_tags=tags(min_size=1, max_size=5))
-    def create_tagged_resources(self, model_tags, config_tags, endpoint_tags):
-        """A model, an endpoint config and an endpoint, each created with tags."""
+    def create_tagged_resources(self) -> None:
+        """How every example begins: a model, an endpoint config and an endpoint, each created with tags."""
+        data = example_data()
+        model_tags, config_tags, endpoint_tags = (draw_from(data, CREATION_TAGS) for _ in range(3))
         self._unknown_resource()
         model = self.s.run.unique_name("tmodel")
         given = self.run_tags + [t for t in model_tags if t["Key"] not in {r["Key"] for r in self.run_tags}]
@@ -161,7 +162,7 @@ class TagsMachine(RuleBasedStateMachine):
         if out.ok:
             self.cleanup.add("DeleteEndpoint", endpoint)
             arns.append(self._created(out.get("EndpointArn"), given))
-        return multiple(*[arn for arn in arns if arn])
+        self.arns = [arn for arn in arns if arn]
 
     def _unknown_resource(self) -> None:
         rule_id = "tags.unknown-resource.rejected"
@@ -173,8 +174,10 @@ class TagsMachine(RuleBasedStateMachine):
                 out = self.s.call(operation, judge_server_errors=True, ResourceArn=arn, **params)
                 self.s.check(rule_id, out.rejected, f"{operation} on {arn}, which names no resource: {out.describe()}")
 
-    @rule(data=st.data(), arn=arns, overwrite=st.booleans())
-    def add_tags(self, data, arn, overwrite):
+    @precondition(lambda self: self.arns)
+    @rule(data=st.data(), overwrite=st.booleans())
+    def add_tags(self, data, overwrite):
+        arn = pick(data, self.arns)
         current = self.tags[arn]
         run_keys = {t["Key"] for t in self.run_tags}
         # The run's own keys last: the simplest draws overwrite the keys this machine added.
@@ -202,8 +205,10 @@ class TagsMachine(RuleBasedStateMachine):
                              + _diff(listed, current))
             self.s.check("tags.list.reflects-changes", listed == current, f"after AddTags {new}: {_diff(listed, current)}")
 
-    @rule(data=st.data(), arn=arns, absent=st.booleans())
-    def delete_tags(self, data, arn, absent):
+    @precondition(lambda self: self.arns)
+    @rule(data=st.data(), absent=st.booleans())
+    def delete_tags(self, data, absent):
+        arn = pick(data, self.arns)
         current = self.tags[arn]
         removable = [k for k in current if k not in {t["Key"] for t in self.run_tags}]
         keys = draw_from(data, st.lists(st.sampled_from(removable), unique=True, max_size=3)) if removable else []
@@ -217,9 +222,11 @@ class TagsMachine(RuleBasedStateMachine):
                 current.pop(key, None)
             self._expect_listing(arn, f"DeleteTags {keys}", rule_id)
 
-    @rule(data=st.data(), arn=arns)
-    def add_invalid_tags(self, data, arn):
+    @precondition(lambda self: self.arns)
+    @rule(data=st.data())
+    def add_invalid_tags(self, data):
         """Each kind of invalid AddTags once: refused with a 4xx, the resource's tags unchanged."""
+        arn = pick(data, self.arns)
         for kind, rule_id in INVALID_TAG_KINDS.items():
             if not self.s.enforced(rule_id):  # fixed for the round: the draws stay deterministic
                 continue

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Dict, List
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from conformance.machines import resources
-from conformance.machines.session import Session
+from conformance.machines.session import Session, begin_example
 from conformance.rules.validation import INVALID_INPUT_OPERATIONS, NO_STATE_CHANGE, invalid_input_rule_id
 from conformance.strategies import invalid_input
 from conformance.strategies.unwrapped import draw_from
@@ -57,10 +57,11 @@ class ValidationMachine(RuleBasedStateMachine):
         self.cleanup = resources.Cleanup(self.s)
         self.names: Dict[str, str] = {}
         self.model_tags: List[dict] = []
+        begin_example(self, self.create_resources)
 
-    @initialize()
-    def create_resources(self):
-        """A tagged model, two configs and an InService endpoint for the invalid requests to aim at."""
+    def create_resources(self) -> None:
+        """How every example begins: a tagged model, two configs and an InService endpoint, for the
+        invalid requests to aim at."""
         run_tags = resources.run_tags(self.s.target)
         self.model_tags = run_tags + [{"Key": "sagemaker-conformance:validation", "Value": "before"}]
         model = self.s.run.unique_name("vmodel")
