@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Set
 
 from conformance.results import Failure, OperationResult, RuleResult, Status, combine
 
@@ -20,8 +20,8 @@ MAX_FAILURES_PER_RULE = 5
 
 
 def _keep(statuses, failures, key: str, status: Status, message: str, reproduction: str, seed) -> bool:
-    """Append ``status`` under ``key``; keep a failure's details, up to MAX_FAILURES_PER_RULE (True if kept)."""
-    statuses[key].append(status.value)
+    """Note ``status`` under ``key``; keep a failure's details, up to MAX_FAILURES_PER_RULE (True if kept)."""
+    statuses[key].add(status.value)
     if status is Status.FAILED and len(failures[key]) < MAX_FAILURES_PER_RULE:
         failures[key].append({"message": message, "reproduction": reproduction, "seed": seed})
         return True
@@ -31,7 +31,8 @@ def _keep(statuses, failures, key: str, status: Status, message: str, reproducti
 class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._statuses: Dict[str, List[str]] = defaultdict(list)
+        # The distinct statuses each rule's checks had (what ``combine`` needs; ``_checks`` counts them).
+        self._statuses: Dict[str, Set[str]] = defaultdict(set)
         self._checks: Counter = Counter()
         self._failures: Dict[str, List[dict]] = defaultdict(list)
         self._reasons: Dict[str, str] = {}
@@ -39,7 +40,7 @@ class Recorder:
         self._status_codes: Dict[str, Counter] = defaultdict(Counter)
         self._transitions: Counter = Counter()
         # Per-operation verdicts of the wide fuzzing run (conformance.fuzz).
-        self._operation_statuses: Dict[str, List[str]] = defaultdict(list)
+        self._operation_statuses: Dict[str, Set[str]] = defaultdict(set)
         self._operation_failures: Dict[str, List[dict]] = defaultdict(list)
 
     def record(
@@ -85,21 +86,21 @@ class Recorder:
     def snapshot(self) -> dict:
         with self._lock:
             return {
-                "statuses": {k: list(v) for k, v in self._statuses.items()},
+                "statuses": {k: sorted(v) for k, v in self._statuses.items()},
                 "checks": dict(self._checks),
                 "failures": {k: list(v) for k, v in self._failures.items()},
                 "reasons": dict(self._reasons),
                 "requests": dict(self._requests),
                 "status_codes": {k: dict(v) for k, v in self._status_codes.items()},
                 "transitions": dict(self._transitions),
-                "operation_statuses": {k: list(v) for k, v in self._operation_statuses.items()},
+                "operation_statuses": {k: sorted(v) for k, v in self._operation_statuses.items()},
                 "operation_failures": {k: list(v) for k, v in self._operation_failures.items()},
             }
 
     def merge(self, snapshot: dict) -> None:
         with self._lock:
             for rule_id, statuses in snapshot.get("statuses", {}).items():
-                self._statuses[rule_id].extend(statuses)
+                self._statuses[rule_id].update(statuses)
             self._checks.update(snapshot.get("checks", {}))
             for rule_id, failures in snapshot.get("failures", {}).items():
                 room = MAX_FAILURES_PER_RULE - len(self._failures[rule_id])
@@ -111,7 +112,7 @@ class Recorder:
                 self._status_codes[operation].update(codes)
             self._transitions.update(snapshot.get("transitions", {}))
             for operation, statuses in snapshot.get("operation_statuses", {}).items():
-                self._operation_statuses[operation].extend(statuses)
+                self._operation_statuses[operation].update(statuses)
             for operation, failures in snapshot.get("operation_failures", {}).items():
                 room = MAX_FAILURES_PER_RULE - len(self._operation_failures[operation])
                 self._operation_failures[operation].extend(failures[: max(0, room)])

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conformance import documented, model, shapes
 from conformance.strategies.deployment import ROLLING, deployment_configs, routing_types
 from conformance.strategies.search import search_requests
-from conformance.strategies.tags import tags
+from conformance.strategies.tags import some_of, tags, unused_tag_key
 from conformance.violation import Constraint, InvalidPayload
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,6 +149,24 @@ def test_tag_sizes_are_respected():
     assert find(tags(min_size=3, max_size=3), lambda t: True).__len__() == 3
     full = [f"k{i}" for i in range(50)]
     assert {t["Key"] for t in find(tags(min_size=1, existing_keys=full), lambda t: True)} <= set(full)
+
+
+@SETTINGS
+@given(existing_key_lists, st.integers(0, 4), st.data())
+def test_steps_draw_distinct_present_keys_and_unused_valid_ones(existing, at_most, data):
+    draw = data.draw
+    chosen = some_of(draw, existing, at_most)
+    assert len(chosen) == len(set(chosen)) <= min(at_most, len(existing))
+    assert set(chosen) <= set(existing)
+    fresh = unused_tag_key(draw, existing)
+    assert fresh not in existing
+    assert_valid("AddTags", {"ResourceArn": ARN, "Tags": [{"Key": fresh, "Value": "v"}]})
+
+
+def test_some_of_draws_every_size_and_order():
+    drawn = st.composite(lambda draw: some_of(draw, ["a", "b", "c"], 3))()
+    for wanted in (["c", "a"], ["b", "c", "a"], []):
+        assert find(drawn, lambda got: got == wanted) == wanted
 
 
 # ---------------------------------------------------------------- search

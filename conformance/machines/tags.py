@@ -22,8 +22,8 @@ from conformance.machines.session import Session, begin_example
 from conformance.model import member_shape
 from conformance.rules.validation import NO_STATE_CHANGE
 from conformance.strategies.seeded import SEEDS
-from conformance.strategies.tags import seeded_tag, tag_keys, tag_values, tags
-from conformance.strategies.unwrapped import draw_from, drawer, example_data, pick
+from conformance.strategies.tags import seeded_tag, some_of, tag_values, unused_tag_key, valid_tags
+from conformance.strategies.unwrapped import drawer, example_data, pick
 
 PAGE_SIZE = member_shape("ListTags", "MaxResults").metadata.get("min", 50)
 KEY_MAX = member_shape("AddTags", "Tags.Key").metadata["max"]
@@ -41,7 +41,6 @@ INVALID_TAG_KINDS = {
 }
 
 
-CREATION_TAGS = tags(min_size=1, max_size=5)
 _RESERVED_PREFIXES = st.sampled_from([RESERVED_TAG_PREFIX, RESERVED_TAG_PREFIX.upper()])
 _PATTERN_BREAKERS = st.sampled_from("!#$%&*()[]{}<>?,;|^~")  # outside the key and value patterns
 
@@ -139,8 +138,8 @@ class TagsMachine(RuleBasedStateMachine):
     # -------------------------------------------------------------- steps
     def create_tagged_resources(self) -> None:
         """How every example begins: a model, an endpoint config and an endpoint, each created with tags."""
-        data = example_data()
-        model_tags, config_tags, endpoint_tags = (draw_from(data, CREATION_TAGS) for _ in range(3))
+        draw = drawer(example_data())
+        model_tags, config_tags, endpoint_tags = (valid_tags(draw, 1, 5) for _ in range(3))
         self._unknown_resource()
         model = self.s.run.unique_name("tmodel")
         given = self.run_tags + [t for t in model_tags if t["Key"] not in {r["Key"] for r in self.run_tags}]
@@ -182,8 +181,9 @@ class TagsMachine(RuleBasedStateMachine):
         run_keys = {t["Key"] for t in self.run_tags}
         # The run's own keys last: the simplest draws overwrite the keys this machine added.
         existing = sorted(current, key=lambda key: key in run_keys)
-        new = draw_from(data, tags(min_size=1, max_size=6, existing_keys=existing))
-        value = draw_from(data, tag_values())
+        draw = drawer(data)
+        new = valid_tags(draw, 1, 6, tuple(existing))
+        value = draw(tag_values())
         new = [t for t in new if t["Key"] not in run_keys] or [{"Key": "sagemaker-conformance:tagged", "Value": ""}]
         own = [k for k in current if k not in run_keys and k not in {t["Key"] for t in new}]
         if overwrite and own:  # make sure existing keys get overwritten now and then
@@ -211,9 +211,10 @@ class TagsMachine(RuleBasedStateMachine):
         arn = pick(data, self.arns)
         current = self.tags[arn]
         removable = [k for k in current if k not in {t["Key"] for t in self.run_tags}]
-        keys = draw_from(data, st.lists(st.sampled_from(removable), unique=True, max_size=3)) if removable else []
+        draw = drawer(data)
+        keys = some_of(draw, removable, 3)
         if absent or not keys:
-            keys = keys + [draw_from(data, tag_keys(current))]
+            keys = keys + [unused_tag_key(draw, current)]
         rule_id = "tags.delete.absent-key-harmless" if any(k not in current for k in keys) else "tags.list.reflects-changes"
         with self.s.deciding(rule_id):
             out = self.s.call("DeleteTags", ResourceArn=arn, TagKeys=keys)

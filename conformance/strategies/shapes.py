@@ -194,20 +194,31 @@ class ShapeStrategies:
         return st.binary(min_size=low, max_size=capped(low, high, BLOB_SIZE))
 
 
-def reaches(shape: Shape, name: str, seen=None) -> bool:
-    """Whether ``shape`` is, or contains somewhere, the shape called ``name``."""
-    seen = set() if seen is None else seen
+_REACHES: Dict[tuple, bool] = {}
+
+
+def reaches(shape: Shape, name: str) -> bool:
+    """Whether ``shape`` is, or contains somewhere, the shape called ``name`` (asked for every list a
+    value builder makes: cached by shape name, as ``by_shape_name`` does)."""
+    key = (shape.name, name)
+    found = _REACHES.get(key)
+    if found is None:
+        found = _REACHES[key] = _reaches(shape, name, set())
+    return found
+
+
+def _reaches(shape: Shape, name: str, seen: set) -> bool:
     if shape.name == name:
         return True
     if shape.name in seen:
         return False
     seen.add(shape.name)
     if shape.type_name == "structure":
-        return any(reaches(member, name, seen) for member in shape.members.values())
+        return any(_reaches(member, name, seen) for member in shape.members.values())
     if shape.type_name == "list":
-        return reaches(shape.member, name, seen)
+        return _reaches(shape.member, name, seen)
     if shape.type_name == "map":
-        return reaches(shape.key, name, seen) or reaches(shape.value, name, seen)
+        return _reaches(shape.key, name, seen) or _reaches(shape.value, name, seen)
     return False
 
 

@@ -109,6 +109,12 @@ def _shuffled(items: list, seed: int) -> list:
 
 @st.composite
 def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tuple[str, ...]) -> List[dict]:
+    return valid_tags(draw, min_size, max_size, existing_keys)
+
+
+def valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tuple[str, ...] = ()) -> List[dict]:
+    """What ``tags(min_size, max_size, existing_keys=...)`` draws, with a rule's ``draw`` (see
+    ``unwrapped.drawer``): a machine passing the resource's current keys builds no new strategy per step."""
     limit = max_tags_per_resource()
     room = limit - len(set(existing_keys))
     upper = min(max_size if max_size is not None else limit, limit)
@@ -126,6 +132,18 @@ def _valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tup
         taken.add(key)
         fresh.append(key)
     return _tag_list(overwrite + fresh, draw, shuffled=True)
+
+
+def unused_tag_key(draw, existing: Iterable[str]) -> str:
+    """What ``tag_keys(existing)`` draws, with a rule's ``draw`` (no new mapped strategy per call)."""
+    return _unused(_tag_key(draw(SEEDS)), frozenset(existing))
+
+
+def some_of(draw, items: List[str], max_count: int) -> List[str]:
+    """Up to ``max_count`` distinct ``items``: a drawn count, in an order fixed by one drawn seed (the
+    simplest: none)."""
+    count = draw(st.integers(0, min(max_count, len(items))))
+    return _shuffled(list(items), draw(SEEDS))[:count]
 
 
 def _fresh_names(count: int, existing_keys: Tuple[str, ...]) -> List[str]:
@@ -201,4 +219,4 @@ def tags(min_size: int = 0, max_size: Optional[int] = None, *, valid: bool = Tru
     return _invalid_tags(existing)
 
 
-__all__ = ["tags", "tag_keys", "tag_values"]
+__all__ = ["tags", "tag_keys", "tag_values", "valid_tags", "unused_tag_key", "some_of"]
