@@ -38,6 +38,16 @@ INVALID_KINDS = (
 )
 
 
+# Module-level strategies: Hypothesis checks every new strategy object on its first draw (sampled_from
+# is not cached by its arguments).
+_WAITS = st.sampled_from(WAITS)
+_TERMINATION_WAITS = st.sampled_from(TERMINATION_WAITS)
+_ROUTING_TYPES = st.sampled_from(("ALL_AT_ONCE", "CANARY", "LINEAR"))
+# Percentages just outside the documented ranges (10-50 for a linear step, 5-50 for a rolling batch).
+_LINEAR_PERCENTS_OUTSIDE = st.one_of(st.integers(1, 9), st.integers(51, 100))
+_ROLLING_PERCENTS_OUTSIDE = st.one_of(st.integers(1, 4), st.integers(51, 100))
+
+
 def _bounds(member: str):
     metadata = member_shape("UpdateEndpoint", member).metadata
     return metadata.get("min", 0), metadata.get("max")
@@ -59,23 +69,29 @@ def _size(draw, low_percent: int, high_percent: int, counts: tuple) -> dict:
     return {"Type": "CAPACITY_PERCENT", "Value": high_percent - draw(st.integers(0, high_percent - low_percent))}
 
 
+@functools.lru_cache(maxsize=None)
+def valid_deployment_configs(counts: tuple) -> st.SearchStrategy:
+    """Valid DeploymentConfigs for variants of any of the instance ``counts``: one strategy object per
+    ``counts``, since Hypothesis checks every new strategy object on its first draw."""
+    return _valid_deployment_configs(counts)
+
+
 @st.composite
-def valid_deployment_configs(draw, counts: tuple) -> dict:
-    """A valid DeploymentConfig for variants of any of the instance ``counts``."""
+def _valid_deployment_configs(draw, counts: tuple) -> dict:
     if draw(st.integers(0, 3)) == 0:
-        policy = {"MaximumBatchSize": _size(draw, 5, 50, counts), "WaitIntervalInSeconds": draw(st.sampled_from(WAITS))}
+        policy = {"MaximumBatchSize": _size(draw, 5, 50, counts), "WaitIntervalInSeconds": draw(_WAITS)}
         if draw(st.booleans()):
             policy["MaximumExecutionTimeoutInSeconds"] = draw(st.integers(_timeout_min() * 4, _timeout_min() * 8))
         return {"RollingUpdatePolicy": policy}
-    kind = draw(st.sampled_from(["ALL_AT_ONCE", "CANARY", "LINEAR"]))
-    wait = draw(st.sampled_from(WAITS))
+    kind = draw(_ROUTING_TYPES)
+    wait = draw(_WAITS)
     routing = {"Type": kind, "WaitIntervalInSeconds": wait}
     if kind == "CANARY":
         routing["CanarySize"] = _size(draw, 1, 50, counts)
     elif kind == "LINEAR":
         routing["LinearStepSize"] = _size(draw, 10, 50, counts)
     policy = {"TrafficRoutingConfiguration": routing}
-    termination = draw(st.sampled_from(TERMINATION_WAITS))
+    termination = draw(_TERMINATION_WAITS)
     if termination:
         policy["TerminationWaitInSeconds"] = termination
     if draw(st.booleans()):
@@ -105,7 +121,7 @@ def invalid_update(draw, kind: str, count: int) -> dict:
             size = {"Type": "CAPACITY_PERCENT", "Value": draw(st.integers(51, 100))}
         return {"DeploymentConfig": _blue_green({"Type": "CANARY", "WaitIntervalInSeconds": 0, "CanarySize": size})}
     if kind == "deployment.linear-step-size-10-to-50-percent":
-        percent = draw(st.one_of(st.integers(1, 9), st.integers(51, 100)))
+        percent = draw(_LINEAR_PERCENTS_OUTSIDE)
         size = {"Type": "CAPACITY_PERCENT", "Value": percent}
         return {"DeploymentConfig": _blue_green({"Type": "LINEAR", "WaitIntervalInSeconds": 0, "LinearStepSize": size})}
     if kind == "deployment.timeout-exceeds-waits":
@@ -131,7 +147,7 @@ def invalid_update(draw, kind: str, count: int) -> dict:
                                          "WaitIntervalInSeconds": 0}
         return {"DeploymentConfig": config}
     if kind == "deployment.rolling-batch-size-5-to-50-percent":
-        percent = draw(st.one_of(st.integers(1, 4), st.integers(51, 100)))
+        percent = draw(_ROLLING_PERCENTS_OUTSIDE)
         return {"DeploymentConfig": {"RollingUpdatePolicy": {
             "MaximumBatchSize": {"Type": "CAPACITY_PERCENT", "Value": percent}, "WaitIntervalInSeconds": 0}}}
     if kind == "update.exclude-requires-retain-all":
