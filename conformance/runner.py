@@ -129,8 +129,10 @@ def pytest_args(args: argparse.Namespace) -> List[str]:
     if args.allow_aws_costs:
         argv.append("--allow-aws-costs")
     if args.workers is not None:
-        # Machine parts differ in length: an idle worker takes pending ones from a busy one.
-        argv += ["-n", args.workers, "--dist", "worksteal"]
+        # Machine parts differ in length and the longest (the endpoint machine's) are collected first:
+        # handing out items one by one as workers free up spreads them (worksteal's initial halves put
+        # all of them on one worker; measured 7.1-7.6 s against 6.9 s on two workers).
+        argv += ["-n", args.workers, "--dist", "load"]
     if args.markexpr:
         argv += ["-m", args.markexpr]
     if args.keyword:
