@@ -80,3 +80,22 @@ def test_pick_shrinks_towards_the_first_item():
         run_machine(_Picking, make_target("reference"), Recorder(), rule_ids=["x"], seed=3, max_examples=30,
                     step_count=3)
     assert _Starting.log["picked"][-1] == "second"  # the smallest failing choice
+
+
+def test_every_endpoint_example_hypothesis_starts_is_kept():
+    """No step has a precondition: Hypothesis never finds every applicable step switched off and drops an
+    example it already ran (on real time that lifecycle would run again, after the others)."""
+    from conformance.machines import decided_rules
+    from conformance.machines.endpoints import EndpointMachine
+
+    started = []
+
+    class Counting(EndpointMachine):
+        def __init__(self, run) -> None:
+            super().__init__(run)
+            started.append(1)
+
+    result = run_machine(Counting, make_target("reference"), Recorder(), rule_ids=decided_rules(EndpointMachine),
+                         seed=1, max_examples=20, step_count=7)
+    assert result.failures == []
+    assert len(started) == 20  # one start per example Hypothesis counts: none thrown away
