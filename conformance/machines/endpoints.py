@@ -560,7 +560,8 @@ class EndpointMachine(RuleBasedStateMachine):
     def delete_config(self, data):
         if not self.configs:
             return
-        config = self.configs.pop(self.configs.index(pick(data, self.configs)))
+        config = pick(data, self.configs)
+        self.configs.remove(config)  # drawn once: deleted now, or kept by a live endpoint until teardown
         cfg = self.config_models.get(config)
         live = any(e.config == config and e.status == "InService" for e in self.endpoint_models.values())
         if cfg is None or live or self.s.run.broken:
