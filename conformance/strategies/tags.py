@@ -121,8 +121,7 @@ def valid_tags(draw, min_size: int, max_size: Optional[int], existing_keys: Tupl
     # AddTags may overwrite keys the resource has; those do not take room.
     overwrite: List[str] = []
     if existing_keys:
-        count = draw(st.integers(0, min(len(existing_keys), upper)))
-        overwrite = _shuffled(list(existing_keys), draw(SEEDS))[:count]
+        overwrite = some_of(draw, list(existing_keys), upper)
     fresh_max = max(0, min(room, upper - len(overwrite)))
     fresh_min = min(fresh_max, max(0, min_size - len(overwrite)))
     taken = set(existing_keys)
