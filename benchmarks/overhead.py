@@ -11,12 +11,13 @@ For each target (default: reference, moto):
 The suite's rate is measured over its test phase (first test set-up to last teardown) and, for
 information, over the whole pytest session including collection.
 
-    python benchmarks/overhead.py [--targets reference,moto] [--repeat N] [--max-examples N] [--seed N] [--by-test] [-- PYTEST_ARGS]
+    python benchmarks/overhead.py [--targets reference,moto] [--repeat N] [--max-examples N] [--seed N] [--by-test] [--examples] [-- PYTEST_ARGS]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import pickle
@@ -50,6 +51,7 @@ class CallCapture:
     current_test: str = ""
     in_requests: float = 0.0  # seconds the suite spent inside botocore calls (set by run_suite)
     in_requests_by_test: Dict[str, float] = field(default_factory=dict)
+    example_costs: Optional[object] = None  # an ExampleCosts with --examples
     _awaiting_body: bool = False
 
     def add_request_time(self, seconds: float) -> None:
@@ -139,7 +141,8 @@ def default_run_args(target: str) -> List[str]:
     return runner.pytest_args(parser.parse_args([f"--target={target}", "-q"]))
 
 
-def run_suite(target: str, extra: List[str], profile=None) -> Tuple[CallCapture, float, float, dict, Dict[str, float]]:
+def run_suite(target: str, extra: List[str], profile=None,
+              count_examples: bool = False) -> Tuple[CallCapture, float, float, dict, Dict[str, float]]:
     import pytest
     from botocore.client import BaseClient
     from botocore.history import get_global_history_recorder
@@ -159,11 +162,16 @@ def run_suite(target: str, extra: List[str], profile=None) -> Tuple[CallCapture,
             capture.add_request_time(time.perf_counter() - sent)
 
     BaseClient._make_api_call = timed_api_call
+    if count_examples:
+        from example_costs import ExampleCosts  # this folder is on sys.path when the script runs
+
+        capture.example_costs = ExampleCosts(capture)
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
     try:
-        code = pytest.main([*default_run_args(target), *extra], plugins=[timer])
+        with capture.example_costs or contextlib.nullcontext():
+            code = pytest.main([*default_run_args(target), *extra], plugins=[timer])
     finally:
         if profile is not None:
             profile.disable()
@@ -242,7 +250,7 @@ def measure(target: str, extra: List[str], args) -> float:
         import cProfile
 
         profile = cProfile.Profile()
-    capture, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile)
+    capture, phase, session, outcomes, suite_by_test = run_suite(target, extra, profile, count_examples=args.examples)
     calls = capture.calls
     if not calls:
         raise SystemExit(f"the suite made no calls against {target}")
@@ -274,6 +282,8 @@ def measure(target: str, extra: List[str], args) -> float:
             inside = capture.in_requests_by_test.get(test, 0.0)
             own = f"{(seconds - inside) / inside:>8.0%}" if inside > 0 else f"{'-':>8}"
             print(f"  {test:<58} {requests:>8} {seconds:>8.2f} {looped:>8.2f} {share} {own}")
+    if capture.example_costs is not None:
+        print_example_costs(capture.example_costs, phase - capture.in_requests)
     if profile is not None:
         breakdown = profile_breakdown(profile)
         total = sum(seconds for _, seconds in breakdown) or 1.0
@@ -281,6 +291,27 @@ def measure(target: str, extra: List[str], args) -> float:
         print("  " + ", ".join(f"{area} {share:.0f}%" for area, share in shares))
     sys.stdout.flush()
     return ratio
+
+
+def print_example_costs(costs, own_work: float) -> None:
+    """The suite's own work by Hypothesis example, and what the stateful engine alone costs per example."""
+    if not costs.available:
+        print("  --examples: this Hypothesis has other internals; examples not counted")
+        return
+    from example_costs import engine_floor
+
+    print("  the suite's own work by Hypothesis example (own work: time in the example outside its requests):")
+    for line in costs.lines():
+        print(f"    {line}")
+    inside = costs.own_work_in_examples()
+    print(f"    outside the examples (engine and shrinker between them, set-up, teardown): {own_work - inside:.2f} s")
+    floor = engine_floor()
+    generated = costs.own_per_example("generate", "valid")
+    print(f"  baseline, Hypothesis' stateful engine alone (five rules that send nothing, 7 steps, fresh process): "
+          f"{1000 * floor:.2f} ms per example")
+    if generated:
+        print(f"    = {floor / generated:.0%} of the own work of a generated example that passed "
+              f"({1000 * generated:.1f} ms)")
 
 
 def _measure_in_fresh_process(target: str, argv: List[str]) -> float:
@@ -315,6 +346,9 @@ def main(argv=None) -> int:
     parser.add_argument("--max-examples", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="also print where the suite's CPU time goes")
+    parser.add_argument("--examples", action="store_true",
+                        help="also print the own work by Hypothesis example (generating, shrinking, overruns) "
+                             "against what Hypothesis' stateful engine alone costs per example")
     parser.add_argument("--by-test", action="store_true",
                         help="also print each test's requests, suite seconds (set-up to teardown), loop seconds, ratio")
     parser.add_argument("--repeat", type=int, default=1,
