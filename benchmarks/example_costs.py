@@ -28,30 +28,33 @@ class ExampleCosts:
     """Context manager: while active, every example's phase, status, requests and own time are added up.
 
     ``capture`` is the benchmark's ``CallCapture`` (its ``calls`` and ``in_requests`` grow as requests
-    are made). Single-threaded runs only (a driven clock): concurrent shards would mix their examples.
+    are made, its ``current_test`` names the running test); the examples of ``fuzz_test`` (Schemathesis
+    cases, one request each) are counted apart from the state machines'. Single-threaded runs only
+    (a driven clock): concurrent shards would mix their examples.
     """
 
     available = _HOOKABLE
 
-    def __init__(self, capture) -> None:
+    def __init__(self, capture, fuzz_test: str) -> None:
         self.capture = capture
-        self.rows: Dict[Tuple[str, str], List[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+        self.fuzz_test = fuzz_test
+        self.rows: Dict[Tuple[str, str, str], List[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
         self._shrinking = False
 
     def __enter__(self) -> "ExampleCosts":
         if not self.available:
             return self
         costs = self
-        self._execute, self._shrink = StateForActualGivenExecution._execute_once_for_engine, \
-            ConjectureRunner.shrink_interesting_examples
-        execute, shrink = self._execute, self._shrink
+        self._execute = execute = StateForActualGivenExecution._execute_once_for_engine
+        self._shrink = shrink = ConjectureRunner.shrink_interesting_examples
 
         def counted_execute(state, data):
             started, requests, in_requests = time.perf_counter(), len(costs.capture.calls), costs.capture.in_requests
             try:
                 return execute(state, data)
             finally:
-                row = costs.rows[("shrink" if costs._shrinking else "generate", data.status.name.lower())]
+                group = "fuzz" if costs.capture.current_test == costs.fuzz_test else "machines"
+                row = costs.rows[(group, "shrink" if costs._shrinking else "generate", data.status.name.lower())]
                 row[0] += 1
                 row[1] += len(costs.capture.calls) - requests
                 row[2] += time.perf_counter() - started
@@ -77,19 +80,19 @@ class ExampleCosts:
     def examples(self) -> int:
         return int(sum(row[0] for row in self.rows.values()))
 
-    def own_per_example(self, phase: str, status: str) -> float:
-        count, _requests, seconds, in_requests = self.rows.get((phase, status), (0, 0, 0.0, 0.0))
+    def own_per_example(self, group: str, phase: str, status: str) -> float:
+        count, _requests, seconds, in_requests = self.rows.get((group, phase, status), (0, 0, 0.0, 0.0))
         return (seconds - in_requests) / count if count else 0.0
 
     def own_work_in_examples(self) -> float:
         return sum(row[2] - row[3] for row in self.rows.values())
 
     def lines(self) -> List[str]:
-        """One line per (phase, status): examples, requests, own time in total and per example."""
+        """One line per (group, phase, status): examples, requests, own time in total and per example."""
         out = []
-        for (phase, status), (count, requests, seconds, in_requests) in sorted(self.rows.items()):
+        for (group, phase, status), (count, requests, seconds, in_requests) in sorted(self.rows.items()):
             own = seconds - in_requests
-            out.append(f"{phase:<9} {status:<12} {int(count):>5} examples {int(requests):>6} requests   "
+            out.append(f"{group:<9} {phase:<9} {status:<12} {int(count):>5} examples {int(requests):>6} requests   "
                        f"own work {own:6.2f} s = {1000 * own / count:5.1f} ms per example")
         return out
 
@@ -112,6 +115,8 @@ def _engine_floor(step_count: int = 7, examples: int = 300, seed: int = 1) -> fl
 
     from hypothesis import HealthCheck, Phase, seed as hypothesis_seed, settings, strategies as st
     from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, invariant, rule
+
+    from conformance.suite.conftest import YOUNG_COLLECTION_THRESHOLD
 
     class NoOpMachine(RuleBasedStateMachine):
         @rule(data=st.data())
@@ -142,8 +147,6 @@ def _engine_floor(step_count: int = 7, examples: int = 300, seed: int = 1) -> fl
         max_examples=examples, stateful_step_count=step_count, deadline=None, database=None,
         phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
     test._hypothesis_internal_database_key = None  # as the suite's runs (conformance.hypothesis_runs)
-    from conformance.suite.conftest import YOUNG_COLLECTION_THRESHOLD
-
     gc.collect()
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])

@@ -165,7 +165,7 @@ def run_suite(target: str, extra: List[str], profile=None,
     if count_examples:
         from example_costs import ExampleCosts  # this folder is on sys.path when the script runs
 
-        capture.example_costs = ExampleCosts(capture)
+        capture.example_costs = ExampleCosts(capture, FUZZ_TEST)
     started = time.perf_counter()
     if profile is not None:
         profile.enable()
@@ -306,11 +306,11 @@ def print_example_costs(costs, own_work: float) -> None:
     inside = costs.own_work_in_examples()
     print(f"    outside the examples (engine and shrinker between them, set-up, teardown): {own_work - inside:.2f} s")
     floor = engine_floor()
-    generated = costs.own_per_example("generate", "valid")
+    generated = costs.own_per_example("machines", "generate", "valid")
     print(f"  baseline, Hypothesis' stateful engine alone (five rules that send nothing, 7 steps, fresh process): "
           f"{1000 * floor:.2f} ms per example")
     if generated:
-        print(f"    = {floor / generated:.0%} of the own work of a generated example that passed "
+        print(f"    = {floor / generated:.0%} of the own work of a generated machine example that passed "
               f"({1000 * generated:.1f} ms)")
 
 
