@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Set
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
+from conformance import shapes
 from conformance.errors import NotImplementedByTarget, RuleFailure, TargetError, TargetUnreachable
 from conformance.results import Status
 from conformance.rules.validation import OUTPUT_OPERATIONS, output_rule_id
@@ -157,8 +158,6 @@ class Session:
         return outcome
 
     def check_output(self, operation: str, response: dict) -> None:
-        from conformance.shapes import parsed_output_valid, violations
-
         rule_id = output_rule_id(operation)
         if not self.enforced(rule_id):  # already decided (failed): a target that breaks it pays no schema check
             return
@@ -166,7 +165,7 @@ class Session:
             self.check(rule_id, True)
             return
         # The parsed answer as it is (its datetimes are the wire's numbers); its wire form only to explain a doubt.
-        found = [] if parsed_output_valid(operation, response) else violations(
+        found = [] if shapes.parsed_output_valid(operation, response) else shapes.violations(
             operation, wire_form(response), direction="output")
         self.check(
             rule_id,
