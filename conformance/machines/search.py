@@ -49,6 +49,7 @@ def record_name(resource_type: str, document: dict) -> Optional[str]:
 _ORDERING_OPERATORS = st.sampled_from(sorted(search_eval.ORDERING_OPERATORS))
 _TEXT_ONLY_OPERATORS = st.sampled_from(sorted(search_eval.TEXT_ONLY_OPERATORS))
 
+
 class SearchMachine(RuleBasedStateMachine):
     RULES = (
         "search.results.match-expression", "search.filter.default-operator-equals", "search.contains-at-most-once",

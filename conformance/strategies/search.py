@@ -221,7 +221,6 @@ class _Context:
             return st.nothing()
         return st.one_of(options)
 
-
     def values(self, name: str, kind: str, enum: Tuple[str, ...]) -> st.SearchStrategy[str]:
         return self._built(("values", name, kind, enum), lambda: self._values(name, kind, enum))
 
