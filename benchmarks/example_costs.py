@@ -4,8 +4,8 @@
 and by how it ended (valid, failing, overrun: a shrink candidate that wanted more choices than it
 was given), with its requests and the time it spent outside them. ``engine_floor`` is the baseline:
 what Hypothesis' stateful engine alone costs per example on this machine, timed on a machine whose
-rules do nothing. Both hook Hypothesis internals (present in 6.155 to 6.170); where those differ,
-``ExampleCosts.available`` is False and nothing is counted.
+rules do nothing. Both hook Hypothesis internals (present in 6.155 to 6.170; the shrink entry point
+was renamed in between); where those differ, ``ExampleCosts.available`` is False and nothing is counted.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ try:
     from hypothesis.core import StateForActualGivenExecution
     from hypothesis.internal.conjecture.engine import ConjectureRunner
 
-    _HOOKABLE = hasattr(StateForActualGivenExecution, "_execute_once_for_engine") and hasattr(
-        ConjectureRunner, "shrink_interesting_examples")
+    # The engine's shrink phase: renamed from ``shrink_interesting_examples`` by 6.170.
+    _SHRINK_PHASE = next((name for name in ("shrink_interesting_test_cases", "shrink_interesting_examples")
+                          if hasattr(ConjectureRunner, name)), None)
+    _HOOKABLE = hasattr(StateForActualGivenExecution, "_execute_once_for_engine") and _SHRINK_PHASE is not None
 except ImportError:  # pragma: no cover - another Hypothesis layout
-    _HOOKABLE = False
+    _HOOKABLE, _SHRINK_PHASE = False, None
 
 
 class ExampleCosts:
@@ -46,7 +48,7 @@ class ExampleCosts:
             return self
         costs = self
         self._execute = execute = StateForActualGivenExecution._execute_once_for_engine
-        self._shrink = shrink = ConjectureRunner.shrink_interesting_examples
+        self._shrink = shrink = getattr(ConjectureRunner, _SHRINK_PHASE)
 
         def counted_execute(state, data):
             started, requests, in_requests = time.perf_counter(), len(costs.capture.calls), costs.capture.in_requests
@@ -68,13 +70,13 @@ class ExampleCosts:
                 costs._shrinking = False
 
         StateForActualGivenExecution._execute_once_for_engine = counted_execute
-        ConjectureRunner.shrink_interesting_examples = counted_shrink
+        setattr(ConjectureRunner, _SHRINK_PHASE, counted_shrink)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.available:
             StateForActualGivenExecution._execute_once_for_engine = self._execute
-            ConjectureRunner.shrink_interesting_examples = self._shrink
+            setattr(ConjectureRunner, _SHRINK_PHASE, self._shrink)
 
     @property
     def examples(self) -> int:
