@@ -124,6 +124,9 @@ def test_faulted_reference_run_reports_failures_whose_reproduction_reproduces(tm
     assert failed and all(rule.area == "tags" for rule in failed)
     failure = failed[0].failures[0]
     assert failure.seed == SEED and "import boto3" in failure.reproduction
+    # The terminal shows each failure's reproduction once, not the suite's frames it was raised from.
+    assert result.stdout.count(f"# reproduces [{failed[0].id}]") == 1, result.stdout[-3000:]
+    assert "Falsifying example" not in result.stdout and "hypothesis/core.py" not in result.stdout
     compile(failure.reproduction, "reproduction", "exec")  # printed as runnable Python
     html = (directory / "report.html").read_text()
     assert f'id="failure-{failed[0].id}"' in html

@@ -73,6 +73,42 @@ def test_grouped_failures_keep_every_rule_failure_for_the_plugin():
     assert "[a.b] one" in str(caught.value) and "[c.d] two" in str(caught.value)
 
 
+def _failure_raised_deep_in_the_suite(rule_id: str) -> "RuleFailure":
+    """A RuleFailure as a machine's check raises it: from inside helpers, while handling another
+    exception, with Hypothesis' note and the example's reproduction."""
+    from conformance.errors import RuleFailure
+
+    def check_deep_inside_the_machine():
+        try:
+            raise KeyError("the teardown's own trouble")
+        except KeyError:
+            failure = RuleFailure(rule_id, "broken")
+            failure.reproduction = f"# reproduces [{rule_id}]\nsagemaker.list_tags(ResourceArn='arn')"
+            raise failure
+
+    try:
+        check_deep_inside_the_machine()
+    except RuleFailure as err:
+        err.add_note("Falsifying example:\nstate = TagsMachine()")
+        return err
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_raised_failures_show_rule_message_and_reproduction_once_without_the_suites_frames(count):
+    import traceback
+
+    failures = [_failure_raised_deep_in_the_suite(f"rule.{n}") for n in range(count)]
+    with pytest.raises(BaseException) as caught:
+        raise_grouped("M", failures)
+    shown = "".join(traceback.format_exception(caught.value))
+    for failure in failures:  # a group indents its leaves: each reproduction's lines are found one by one
+        assert shown.count(f"# reproduces [{failure.rule_id}]") == 1, shown
+        assert f"[{failure.rule_id}] broken" in shown
+    assert shown.count("sagemaker.list_tags(ResourceArn='arn')") == count
+    assert "check_deep_inside_the_machine" not in shown and "Falsifying example" not in shown
+    assert "the teardown's own trouble" not in shown
+
+
 def test_polling_folds_into_a_loop_that_still_runs():
     from conformance.machines.session import compact_polling
 

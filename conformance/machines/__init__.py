@@ -136,16 +136,22 @@ def run_area(name: str, target, recorder, settings=None, *, seed: Optional[int] 
         # A rule broken in several shards is reported once (the first shard's shrunk example).
         result.failures += [f for f in run.failures if f.rule_id not in result.failed_rules]
     if raise_failures and result.failures:
+        __tracebackhide__ = True
         raise_grouped(result.machine, result.failures)
     return result
 
 
 def raise_grouped(machine: str, failures: List[BaseException]) -> None:
-    """One RuleFailure as itself, several as an ExceptionGroup; each carries its reproduction as a note."""
+    """One RuleFailure as itself, several as an ExceptionGroup, each shown as what a user acts on: its
+    rule, message and reproduction (seed included), once.
+
+    Not shown: the suite's frames a check raised from and the failure met while tearing the example
+    down, nor Hypothesis' "Falsifying example" note (it lists the machine's steps, not the calls the
+    reproduction holds). Formatting those cost pytest a parse of Hypothesis' sources per failure too.
+    """
+    __tracebackhide__ = True  # pytest shows the test's own frame, not this module's
     for failure in failures:
-        reproduction = getattr(failure, "reproduction", "")
-        if reproduction and reproduction not in getattr(failure, "__notes__", []):
-            failure.add_note(reproduction)
+        _as_reported(failure)
     if len(failures) == 1:
         raise failures[0]
     try:
@@ -153,8 +159,11 @@ def raise_grouped(machine: str, failures: List[BaseException]) -> None:
     except NameError:  # pragma: no cover - Python 3.10
         from exceptiongroup import ExceptionGroup as group
     lines = "\n".join(str(failure) for failure in failures)
-    grouped = group(f"{machine}: {len(failures)} rules broken:\n{lines}", failures)
-    # pytest may show only the first leaf of a group: every reproduction also goes on the group.
-    for failure in failures:
-        grouped.add_note(f"--- [{failure.rule_id}] ---\n{getattr(failure, 'reproduction', '')}")
-    raise grouped
+    raise group(f"{machine}: {len(failures)} rules broken:\n{lines}", failures)
+
+
+def _as_reported(failure: BaseException) -> None:
+    failure.__traceback__ = None
+    failure.__suppress_context__ = True
+    reproduction = getattr(failure, "reproduction", "")
+    failure.__notes__ = [reproduction] if reproduction else []
