@@ -424,9 +424,14 @@ class _RunHooks:
         for line in _drift_warning():
             write(line, yellow=True)
         if state.run is not None:
-            counts = ", ".join(f"{value} {key}" for key, value in state.run.summary.items() if value)
+            from conformance.results import counts_text
+
+            counts = counts_text(state.run.summary)
             write(f"target {state.run.target.get('name', '')}: {state.run.verdict.value} ({counts or 'no rules run'})",
                   bold=True)
+            fuzzed = counts_text(state.run.operation_summary)
+            if fuzzed:  # the rules' verdict does not count them: a fuzz-only run is incomplete
+                write(f"operations fuzzed: {fuzzed}", bold=True)
         write(f"seed {state.seed} (rerun with --seed={state.seed}), run id {state.run_id}")
         if state.target_errors:
             write(f"{len(state.target_errors)} test(s) could not run because of target errors", red=True)

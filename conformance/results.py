@@ -62,6 +62,11 @@ class RuleResult:
     reason: str = ""  # why skipped / not implemented / target error
 
 
+def counts_text(counts: Dict[str, int]) -> str:
+    """``{"passed": 3, "failed": 0, "skipped": 1}`` as ``3 passed, 1 skipped``."""
+    return ", ".join(f"{value} {key}" for key, value in counts.items() if value)
+
+
 @dataclass
 class OperationResult:
     name: str
@@ -91,6 +96,15 @@ class RunResult:
         counts = {status.value: 0 for status in Status}
         for rule in self.rules:
             counts[Status(rule.status).value] += 1
+        return counts
+
+    @property
+    def operation_summary(self) -> Dict[str, int]:
+        """The fuzzed operations by outcome (an operation the run did not fuzz has no status)."""
+        counts = {status.value: 0 for status in Status}
+        for operation in self.operations:
+            if operation.status is not None:
+                counts[Status(operation.status).value] += 1
         return counts
 
     @property

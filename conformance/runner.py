@@ -187,11 +187,15 @@ def _summary(state, code: int) -> None:
         print("sagemaker-conformance run: error: no test selected (check -m / -k)")
     if state is None or state.run is None:
         return
+    from conformance.results import counts_text
+
     run = state.run
-    counts = ", ".join(f"{value} {key}" for key, value in run.summary.items() if value)
+    counts = counts_text(run.summary)
+    fuzzed = counts_text(run.operation_summary)
+    operations = f"; operations fuzzed: {fuzzed}" if fuzzed else ""
     report = state.paths.get("html") or state.paths.get("json")
     where = f"; report: {report}" if report else ""
-    print(f"sagemaker-conformance run: {run.target.get('name', '')} is {run.verdict.value} ({counts}); "
+    print(f"sagemaker-conformance run: {run.target.get('name', '')} is {run.verdict.value} ({counts}){operations}; "
           f"seed {run.seed}{where}")
 
 

@@ -140,6 +140,15 @@ def test_run_end_to_end_on_the_reference_target_is_conformant(tmp_path, served_r
     assert f"report: {tmp_path / 'report.html'}" in result.stdout
 
 
+def test_a_fuzz_only_run_counts_its_operations_in_the_last_line(tmp_path):
+    """No rule runs, so the verdict is incomplete; the line also says how the fuzzed operations went."""
+    result = cli("run", "--target", "reference", "-m", "fuzz", "--seed", "7", "--max-examples", "3",
+                 "--pytest-args=--operations=DescribeEndpoint,ListAlgorithms", "--report-dir", str(tmp_path))
+    assert result.returncode == 0, result.stdout[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    assert "reference is incomplete" in last and "operations fuzzed: 1 passed, 1 not_implemented; seed 7" in last
+
+
 @pytest.mark.slow
 def test_run_end_to_end_on_a_faulted_reference_target_fails_the_broken_rule(tmp_path):
     result = cli("run", "--target", "reference:tags-aws-prefix-allowed", "-m", "tags", "--max-examples", "3",
