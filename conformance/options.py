@@ -49,3 +49,5 @@ CONCURRENCY_HELP = ("examples run at once against a real-time target (URL, AWS),
                     "wait together (default: all of a machine's for a URL, up to 32; 1 for AWS)")
 SHRINK_REPLAYS_HELP = ("replays a failure may use to shrink to a smaller example; 0 reports it as found "
                        "(default 40; fewer make a run against a failing target faster)")
+OPERATIONS_HELP = "wide fuzzing: comma-separated operation names or globs (e.g. 'Describe*,CreateModel')"
+FUZZ_MUTATING_HELP = "wide fuzzing against AWS: also fuzz operations that create or change resources"

@@ -111,10 +111,8 @@ def pytest_addoption(parser) -> None:
     group.addoption("--known-failures", type=_known_failures_option, default=None, metavar="FILE",
                     help="rule ids (one per line, # comments) the target is known to fail: they xfail, so "
                          "only regressions fail the run")
-    group.addoption("--operations", default=None, metavar="PATTERNS",
-                    help="wide fuzzing: comma-separated operation names or globs (e.g. 'Describe*,CreateModel')")
-    group.addoption("--fuzz-mutating", action="store_true", default=False,
-                    help="wide fuzzing against AWS: also fuzz operations that create or change resources")
+    group.addoption("--operations", default=None, metavar="PATTERNS", help=options.OPERATIONS_HELP)
+    group.addoption("--fuzz-mutating", action="store_true", default=False, help=options.FUZZ_MUTATING_HELP)
 
 
 # -- settings and state -------------------------------------------------------------------------------
@@ -299,12 +297,24 @@ class _RunHooks:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_collection(self, session) -> None:
-        """An explicit --target is checked once, before any test: a bad one ends the run in one line."""
+        """An explicit --target, and --operations, are checked once, before any test: a bad one ends the run
+        in one line."""
         config, state = session.config, self.state
-        if state.is_worker or config.getoption("target") is None:
+        if state.is_worker:
+            return
+        from conformance.errors import ConformanceError
+
+        patterns = config.getoption("operations")
+        if patterns:
+            from conformance.fuzz.selection import check_patterns
+
+            try:
+                check_patterns(patterns)
+            except ConformanceError as err:
+                _exit(str(err))
+        if config.getoption("target") is None:
             return
         state.active = True
-        from conformance.errors import ConformanceError
         from conformance.targets import make_target, prepare
 
         options = _target_options(config)

@@ -34,6 +34,7 @@ examples:
   sagemaker-conformance run --target http://127.0.0.1:5000 --time-scale 0.001 -n 2
   sagemaker-conformance run --target moto-server -m "deployments or search" --max-examples 50
   sagemaker-conformance run --target reference --seed 1234 -k endpoint.update.canary-size-at-most-half
+  sagemaker-conformance run --target moto -m fuzz --operations 'Describe*,CreateModel'
   sagemaker-conformance run --target aws:eu-west-1 --allow-aws-costs --target-credentials sandbox
 """
 
@@ -91,6 +92,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concurrency", type=_positive_int, default=None, metavar="N", help=options.CONCURRENCY_HELP)
     parser.add_argument("--shrink-replays", type=_non_negative_int, default=None, metavar="N",
                         help=options.SHRINK_REPLAYS_HELP)
+    parser.add_argument("--operations", default=None, metavar="PATTERNS", help=options.OPERATIONS_HELP)
+    parser.add_argument("--fuzz-mutating", action="store_true", help=options.FUZZ_MUTATING_HELP)
     parser.add_argument("--allow-aws-costs", action="store_true",
                         help="allow --target aws[:REGION]: the run creates billable SageMaker resources")
     parser.add_argument("--target-credentials", default=None, metavar="PROFILE",
@@ -123,11 +126,14 @@ def pytest_args(args: argparse.Namespace) -> List[str]:
                           ("--time-scale", args.time_scale), ("--known-failures", args.known_failures),
                           ("--target-credentials", args.target_credentials),
                           ("--concurrency", getattr(args, "concurrency", None)),
-                          ("--shrink-replays", getattr(args, "shrink_replays", None))):
+                          ("--shrink-replays", getattr(args, "shrink_replays", None)),
+                          ("--operations", getattr(args, "operations", None))):
         if value is not None:
             argv.append(f"{option}={value}")
     if args.allow_aws_costs:
         argv.append("--allow-aws-costs")
+    if getattr(args, "fuzz_mutating", False):
+        argv.append("--fuzz-mutating")
     if args.workers is not None:
         # Machine parts differ in length and the longest (the endpoint machine's) are collected first:
         # handing out items one by one as workers free up spreads them (worksteal's initial halves put
@@ -174,6 +180,10 @@ def command(args: argparse.Namespace) -> int:
     import pytest
 
     probe_target(args)
+    if args.operations:  # as a bad target: one line before pytest starts
+        from conformance.fuzz.selection import check_patterns
+
+        check_patterns(args.operations)
     argv = pytest_args(args)
     print("sagemaker-conformance run: pytest " + " ".join(shlex.quote(a) for a in argv), flush=True)
     outcome = _Outcome()

@@ -24,8 +24,8 @@ def test_run_help_documents_every_option_with_examples():
     result = cli("run", "--help")
     assert result.returncode == 0
     for option in ("--target", "--report-dir", "--seed", "--max-examples", "-n", "-m", "-k", "--known-failures",
-                   "--time-scale", "--shrink-replays", "--concurrency", "--allow-aws-costs", "--target-credentials",
-                   "--pytest-args"):
+                   "--time-scale", "--shrink-replays", "--concurrency", "--operations", "--fuzz-mutating",
+                   "--allow-aws-costs", "--target-credentials", "--pytest-args"):
         assert f" {option} " in result.stdout or f" {option}," in result.stdout, option
     assert "examples:" in result.stdout and "sagemaker-conformance run --target moto" in result.stdout
     assert "exit status: 0 conformant, 1 a rule failed, 2 usage or target error" in result.stdout
@@ -52,12 +52,14 @@ def test_run_translates_its_options_to_the_plugins(tmp_path):
     runner.add_arguments(parser)
     args = parser.parse_args(["--target", "moto", "--seed", "5", "--max-examples", "3", "-n", "2", "-m", "tags",
                               "-k", "endpoint.create", "--known-failures", str(known), "--time-scale", "0.01",
-                              "--shrink-replays", "0", "--concurrency", "4",
+                              "--shrink-replays", "0", "--concurrency", "4", "--operations", "Describe*,AddTags",
+                              "--fuzz-mutating",
                               "--report-dir", str(tmp_path / "out"), "--pytest-args=-x --tb=short"])
     argv = runner.pytest_args(args)
     assert argv[:2] == ["--pyargs", "conformance.suite"]
     for expected in ("--target=moto", "--seed=5", "--max-examples=3", "--time-scale=0.01", "--shrink-replays=0",
-                     "--concurrency=4", f"--known-failures={known}", f"--report-dir={tmp_path / 'out'}", "-x", "--tb=short"):
+                     "--concurrency=4", "--operations=Describe*,AddTags", "--fuzz-mutating", f"--known-failures={known}",
+                     f"--report-dir={tmp_path / 'out'}", "-x", "--tb=short"):
         assert expected in argv
     assert argv[argv.index("-n") + 1] == "2" and argv[argv.index("-m") + 1] == "tags"
     assert argv[argv.index("-k") + 1] == "endpoint.create"
@@ -75,6 +77,7 @@ def test_run_translates_its_options_to_the_plugins(tmp_path):
         (["--seed", "minus-one"], "argument --seed"),
         (["--known-failures", "/nonexistent/known.txt"], "no such file"),
         (["--time-scale", "0"], "argument --time-scale"),
+        (["--operations", "NoSuchOperation*"], "'NoSuchOperation*' matches no SageMaker operation"),
         (["--target", "moto", "-k", "no_test_has_this_name_xyz"], "no test selected"),
     ],
 )
@@ -143,7 +146,7 @@ def test_run_end_to_end_on_the_reference_target_is_conformant(tmp_path, served_r
 def test_a_fuzz_only_run_counts_its_operations_in_the_last_line(tmp_path):
     """No rule runs, so the verdict is incomplete; the line also says how the fuzzed operations went."""
     result = cli("run", "--target", "reference", "-m", "fuzz", "--seed", "7", "--max-examples", "3",
-                 "--pytest-args=--operations=DescribeEndpoint,ListAlgorithms", "--report-dir", str(tmp_path))
+                 "--operations", "DescribeEndpoint,ListAlgorithms", "--report-dir", str(tmp_path))
     assert result.returncode == 0, result.stdout[-3000:]
     last = result.stdout.strip().splitlines()[-1]
     assert "reference is incomplete" in last and "operations fuzzed: 1 passed, 1 not_implemented; seed 7" in last

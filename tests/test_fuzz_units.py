@@ -181,10 +181,10 @@ def test_null_members_read_as_absent_do_not_make_input_invalid():
 def test_fuzzed_operations_are_those_both_the_shapes_and_botocore_know(monkeypatch):
     """A botocore newer (or older) than the committed shapes must not make the fuzzer ask for a missing schema."""
     from conformance import model, shapes
-    from conformance.fuzz import runner
+    from conformance.fuzz import selection
 
     committed = shapes.operations()
     monkeypatch.setattr(shapes, "operations", lambda directory=None: committed[1:])
     monkeypatch.setattr(model, "operation_names", lambda: committed[:-1] + ["AddSomethingNew"])
-    selected = runner.operation_names()
+    selected = selection.operation_names()
     assert selected == sorted(committed[1:-1])

@@ -7,15 +7,8 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 from conformance.fuzz.engine import FuzzOutcome, fuzz_operation
 from conformance.fuzz.openapi import PatternKey, openapi_document, path_of, with_pattern_formats
+from conformance.fuzz.selection import operation_names
 from conformance.fuzz.transport import AwsJsonTransport
-
-
-def operation_names() -> List[str]:
-    """Operations both the committed shapes and the installed botocore know: a newer or older
-    botocore than the shapes' must not make the fuzzer ask for a schema or a method that is not there."""
-    from conformance import model, shapes
-
-    return sorted(set(shapes.operations()) & set(model.operation_names()))
 
 
 # Pattern formats this process has registered with Schemathesis (its registry is process-wide).

@@ -14,6 +14,14 @@ READ_ONLY_PREFIXES = ("Describe", "List", "Search", "Get", "BatchDescribe", "Bat
 COSTLY_KINDS = ("aws",)
 
 
+def operation_names() -> List[str]:
+    """Operations both the committed shapes and the installed botocore know: a newer or older
+    botocore than the shapes' must not make the fuzzer ask for a schema or a method that is not there."""
+    from conformance import model, shapes
+
+    return sorted(set(shapes.operations()) & set(model.operation_names()))
+
+
 def is_read_only(operation: str) -> bool:
     return operation.startswith(READ_ONLY_PREFIXES)
 
@@ -40,6 +48,11 @@ def matching(operations: Iterable[str], patterns: Sequence[str]) -> List[str]:
             raise UsageError(f"--operations: {pattern!r} matches no SageMaker operation")
         chosen.update(hits)
     return [name for name in operations if name in chosen]
+
+
+def check_patterns(value: str) -> None:
+    """``--operations`` as the user gave it: a UsageError names what matches no operation."""
+    matching(operation_names(), parse_patterns(value))
 
 
 def select_operations(

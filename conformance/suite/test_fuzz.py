@@ -37,7 +37,7 @@ def pytest_generate_tests(metafunc):
     if "fuzzed_operation" not in metafunc.fixturenames:
         return
     from conformance.errors import ConformanceError
-    from conformance.fuzz.runner import operation_names
+    from conformance.fuzz.selection import operation_names
     from conformance.plugin import state_of
     from conformance.targets.spec import parse_spec
 
