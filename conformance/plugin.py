@@ -454,10 +454,11 @@ class _RunHooks:
         target = self.state.target
         if target is not None and not target.closed:
             target.close()  # the fixture's finalizer normally did this already
-        if self.state.is_worker:
+        if self.state.is_worker and self.state.active:
             # An xdist worker's process ends with its session: spare its exit the interpreter's final
             # garbage collection over everything the run left (as ``cli.console_main`` does); the
             # controller waited ~0.45 s for two workers to exit after a default run, ~0.3 s now.
+            # Only where the suite ran: other test suites' workers exit as they always did.
             gc.freeze()
 
 

@@ -54,9 +54,11 @@ def test_plugin_is_inert_for_runs_that_do_not_use_the_suite(pytester):
     assert not (pytester.path / "reports").exists()
 
 
-@pytest.mark.parametrize("worker", [True, False])
-def test_only_an_xdist_worker_freezes_its_objects_when_its_session_ends(monkeypatch, worker):
-    """A worker's process exits next; a process the plugin does not own (a user's pytest) must not."""
+@pytest.mark.parametrize("worker, suite_ran", [(True, True), (True, False), (False, True)])
+def test_only_an_xdist_worker_that_ran_the_suite_freezes_its_objects_when_its_session_ends(
+        monkeypatch, worker, suite_ran):
+    """A worker's process exits next; a process the plugin does not own (a user's pytest), or a worker
+    of another test suite, must not change how it ends."""
     import gc
     import types
 
@@ -64,8 +66,9 @@ def test_only_an_xdist_worker_freezes_its_objects_when_its_session_ends(monkeypa
 
     frozen = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
-    plugin._RunHooks(types.SimpleNamespace(target=None, is_worker=worker)).pytest_unconfigure(config=None)
-    assert frozen == ([True] if worker else [])
+    state = types.SimpleNamespace(target=None, is_worker=worker, active=suite_ran)
+    plugin._RunHooks(state).pytest_unconfigure(config=None)
+    assert frozen == ([True] if worker and suite_ran else [])
 
 
 def test_suite_against_moto_writes_the_reports_and_passes(pytester):
