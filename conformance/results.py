@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 
 class Status(str, enum.Enum):
@@ -62,6 +62,14 @@ class RuleResult:
     reason: str = ""  # why skipped / not implemented / target error
 
 
+def _by_status(statuses: Iterable) -> Dict[str, int]:
+    """How many of ``statuses`` there are of each Status, every Status listed (in declaration order)."""
+    counts = {status.value: 0 for status in Status}
+    for status in statuses:
+        counts[Status(status).value] += 1
+    return counts
+
+
 def counts_text(counts: Dict[str, int]) -> str:
     """``{"passed": 3, "failed": 0, "skipped": 1}`` as ``3 passed, 1 skipped``."""
     return ", ".join(f"{value} {key}" for key, value in counts.items() if value)
@@ -93,19 +101,12 @@ class RunResult:
 
     @property
     def summary(self) -> Dict[str, int]:
-        counts = {status.value: 0 for status in Status}
-        for rule in self.rules:
-            counts[Status(rule.status).value] += 1
-        return counts
+        return _by_status(rule.status for rule in self.rules)
 
     @property
     def operation_summary(self) -> Dict[str, int]:
         """The fuzzed operations by outcome (an operation the run did not fuzz has no status)."""
-        counts = {status.value: 0 for status in Status}
-        for operation in self.operations:
-            if operation.status is not None:
-                counts[Status(operation.status).value] += 1
-        return counts
+        return _by_status(operation.status for operation in self.operations if operation.status is not None)
 
     @property
     def verdict(self) -> Verdict:
